@@ -62,7 +62,9 @@ class OffsetMap:
         if start == end:
             anchor = int(self.starts[start])
             return anchor, anchor
-        return int(self.starts[start]), int(self.ends[end - 1])
+        # The union of the characters' origins: an insertion inside a replaced segment is anchored
+        # at the segment's start, so the bounds need not sit on the first and last character.
+        return int(self.starts[start:end].min()), int(self.ends[start:end].max())
 
     def apply(self, edits: Sequence[Edit]) -> "OffsetMap":
         """The map after applying ``edits`` (sorted, non-overlapping, in current coordinates)."""
