@@ -8,6 +8,7 @@ error in reading or in a stage, also in errors.jsonl). Outputs are committed onl
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import platform
 import sys
 import time
@@ -87,6 +88,18 @@ class Outputs:
             writer.close()
 
 
+@dataclass
+class BatchResult:
+    """What one batch produced: output records, accounting and stage timings (picklable for workers)."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    characters: int = 0
+
+
 class Runner:
     """Builds the stages once from a config and runs them over any number of inputs."""
 
@@ -94,28 +107,52 @@ class Runner:
         self.config = config
         self.config_sha = config.sha()
         self.stages: list[Stage] = build_stages(config)
-
-    @property
-    def pipeline_info(self) -> dict[str, Any]:
         ner_model = next((stage.describe().get("model") for stage in self.stages if stage.name == "ner"), None)
-        return {"version": __version__, "ner_model": ner_model, "config_sha": self.config_sha}
+        self.pipeline_info = {"version": __version__, "ner_model": ner_model, "config_sha": self.config_sha}
 
-    def process(self, docs: list[Document], stats: RunStats | None = None) -> list[StageFailure]:
+    def process(self, docs: list[Document], seconds: dict[str, float] | None = None) -> list[StageFailure]:
         """Run the stages over a batch in place; failed documents leave the batch."""
         failures: list[StageFailure] = []
         for stage in self.stages:
             started = time.perf_counter()
             stage_failures = stage.process_batch(docs)
-            if stats is not None:
-                stats.seconds[stage.name] += time.perf_counter() - started
+            if seconds is not None:
+                seconds[stage.name] += time.perf_counter() - started
             if stage_failures:
                 failed_ids = {id(failure.doc) for failure in stage_failures}
                 docs[:] = [doc for doc in docs if id(doc) not in failed_ids]
                 failures.extend(stage_failures)
         return failures
 
-    def run(self, input_path: str | Path, output_dir: str | Path, progress: bool = False) -> dict[str, Any]:
-        """Process every document of ``input_path`` into ``output_dir``; returns the manifest."""
+    def process_items(self, batch: list[InputItem]) -> BatchResult:
+        """Turn a batch of input items into output records; never raises for one document."""
+        result = BatchResult()
+        docs = []
+        for item in batch:
+            if item.ok:
+                docs.append(Document(id=item.id, raw_text=item.text or "", meta=item.meta, source=item.source))
+            elif item.status == "skipped":
+                result.skipped.append({"id": item.id, "source": item.source, "reason": item.reason})
+            else:
+                result.failed.append(_failure(item.id, item.source, "read", item.reason or "unreadable"))
+        for failure in self.process(docs, result.seconds):
+            result.failed.append(_failure(failure.doc.id, failure.doc.source, failure.stage, failure.error))
+        started = time.perf_counter()
+        for doc in docs:
+            result.characters += len(doc.raw_text)
+            result.documents.append(document_record(doc))
+            result.events.extend(event_records(doc, self.pipeline_info))
+        result.seconds["write"] += time.perf_counter() - started
+        return result
+
+    def run(
+        self, input_path: str | Path, output_dir: str | Path, progress: bool = False, workers: int = 1
+    ) -> dict[str, Any]:
+        """Process every document of ``input_path`` into ``output_dir``; returns the manifest.
+
+        With ``workers`` > 1 batches are processed in that many processes (each builds its own
+        stages); outputs keep the input order.
+        """
         output_dir = Path(output_dir)
         items = read_input(input_path, self.config.read)
         stats = RunStats()
@@ -124,9 +161,10 @@ class Runner:
         outputs = Outputs(output_dir, self.config)
         try:
             with tqdm(unit="doc", disable=not progress, desc="documents", dynamic_ncols=True) as bar:
-                for batch in _batches(items, self.config.run.batch_size, stats):
-                    self._run_batch(batch, stats, outputs)
-                    bar.update(len(batch))
+                for size, result in self._results(_batches(items, self.config.run.batch_size, stats), workers):
+                    stats.input += size
+                    self._record(result, stats, outputs)
+                    bar.update(size)
                     elapsed = max(time.perf_counter() - started, 1e-9)
                     bar.set_postfix_str(f"{stats.characters / elapsed:,.0f} chars/s", refresh=False)
             line_counts = outputs.commit()
@@ -134,36 +172,37 @@ class Runner:
             outputs.close()
             raise
         manifest = self._manifest(input_path, output_dir, stats, started_at, time.perf_counter() - started, line_counts)
+        manifest["workers"] = workers
         write_json_atomic(output_dir / "manifest.json", manifest)
         return manifest
 
-    def _run_batch(self, batch: list[InputItem], stats: RunStats, outputs: Outputs) -> None:
-        docs = []
-        for item in batch:
-            stats.input += 1
-            if item.ok:
-                docs.append(Document(id=item.id, raw_text=item.text or "", meta=item.meta, source=item.source))
-            elif item.status == "skipped":
-                stats.skipped.append({"id": item.id, "source": item.source, "reason": item.reason})
-            else:
-                self._fail(stats, outputs, item.id, item.source, "read", item.reason or "unreadable")
-        for failure in self.process(docs, stats):
-            self._fail(stats, outputs, failure.doc.id, failure.doc.source, failure.stage, failure.error)
-        started = time.perf_counter()
-        for doc in docs:
-            stats.processed += 1
-            stats.characters += len(doc.raw_text)
-            outputs.write("documents.jsonl", document_record(doc))
-            for record in event_records(doc, self.pipeline_info):
-                outputs.write("events.jsonl", record)
-        stats.seconds["write"] += time.perf_counter() - started
+    def _results(self, batches: Iterator[list[InputItem]], workers: int) -> Iterator[tuple[int, BatchResult]]:
+        if workers <= 1:
+            for batch in batches:
+                yield len(batch), self.process_items(batch)
+            return
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_init_worker, initargs=(self.config,)) as pool:
+            sized = ((len(batch), batch) for batch in batches)
+            yield from pool.imap(_process_in_worker, sized)
 
     @staticmethod
-    def _fail(stats: RunStats, outputs: Outputs, doc_id: str, source: str, stage: str, error: str) -> None:
-        log.warning("%s (%s): %s failed: %s", doc_id, source, stage, error)
-        entry = {"doc_id": doc_id, "source": source, "stage": stage, "error": error}
-        stats.failed.append(entry)
-        outputs.write("errors.jsonl", entry)
+    def _record(result: BatchResult, stats: RunStats, outputs: Outputs) -> None:
+        started = time.perf_counter()
+        for record in result.documents:
+            outputs.write("documents.jsonl", record)
+        for record in result.events:
+            outputs.write("events.jsonl", record)
+        for entry in result.failed:
+            log.warning("%s (%s): %s failed: %s", entry["doc_id"], entry["source"], entry["stage"], entry["error"])
+            outputs.write("errors.jsonl", entry)
+        stats.processed += len(result.documents)
+        stats.characters += result.characters
+        stats.skipped.extend(result.skipped)
+        stats.failed.extend(result.failed)
+        for name, seconds in result.seconds.items():
+            stats.seconds[name] += seconds
+        stats.seconds["write"] += time.perf_counter() - started
 
     def _manifest(
         self,
@@ -198,6 +237,28 @@ class Runner:
             "skipped": stats.skipped,
             "failed": stats.failed,
         }
+
+
+def _failure(doc_id: str, source: str, stage: str, error: str) -> dict[str, Any]:
+    return {"doc_id": doc_id, "source": source, "stage": stage, "error": error}
+
+
+_worker_runner: Runner | None = None
+
+
+def _init_worker(config: Config) -> None:
+    """Build the stages once per worker process; one thread each, as the workers share the cores."""
+    global _worker_runner
+    import torch
+
+    torch.set_num_threads(1)
+    _worker_runner = Runner(config)
+
+
+def _process_in_worker(sized: tuple[int, list[InputItem]]) -> tuple[int, BatchResult]:
+    size, batch = sized
+    assert _worker_runner is not None, "worker not initialised"
+    return size, _worker_runner.process_items(batch)
 
 
 def _batches(items: Iterable[InputItem], size: int, stats: RunStats) -> Iterator[list[InputItem]]:

@@ -29,6 +29,7 @@ def run(
     glob: Optional[str] = typer.Option(None, "--glob", help="Which files of a folder to read (read.glob, default **/*)."),
     config: Optional[Path] = CONFIG_OPTION,
     overrides: list[str] = SET_OPTION,
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each loads the models once)."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
 ) -> None:
     """Process documents into events.jsonl, documents.jsonl, errors.jsonl and manifest.json."""
@@ -37,7 +38,7 @@ def run(
             overrides = [*overrides, f"read.glob={glob}"]
         runner = Runner(load_config(config, overrides))
         show_progress = sys.stderr.isatty() if progress is None else progress
-        manifest = runner.run(input, output, progress=show_progress)
+        manifest = runner.run(input, output, progress=show_progress, workers=workers)
     counts = manifest["documents"]
     typer.echo(
         f"{counts['input']} documents: {counts['processed']} processed, {counts['skipped']} skipped, "

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import assert_spans_trace_to_raw, read_jsonl, validator
 from pipeline.config import load_config
+from pipeline.resources import SAMPLES_DIR
 from pipeline.runner import Runner
 from pipeline.stages.clean import CleanStage
 
@@ -37,7 +38,7 @@ def test_default_run_writes_the_four_files_for_the_bundled_sample(sample_run, sa
     assert "5 documents: 5 processed" in result.stdout
 
 
-def test_manifest_records_config_versions_and_timing(sample_run):
+def test_manifest_records_config_versions_and_timing(sample_run, sample_texts):
     manifest = json.loads((sample_run[0] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config_sha"] == load_config().sha() == manifest["pipeline"]["config_sha"]
     assert manifest["config"]["convert"]["opencc"] == "t2s"
@@ -45,13 +46,7 @@ def test_manifest_records_config_versions_and_timing(sample_run):
     seconds = manifest["timing"]["seconds_per_stage"]
     assert {"read", "clean", "convert", "ner", "events", "write"} <= set(seconds)
     assert manifest["timing"]["characters_per_s"] > 0
-    assert manifest["characters"] == sum(len(text) for text in read_raw_samples())
-
-
-def read_raw_samples():
-    from pipeline.resources import SAMPLES_DIR
-
-    return [path.read_text(encoding="utf-8") for path in sorted(SAMPLES_DIR.glob("*.txt"))]
+    assert manifest["characters"] == sum(len(text) for text in sample_texts.values())
 
 
 def test_every_output_line_validates_against_its_schema(sample_run):
@@ -123,3 +118,13 @@ def test_overrides_change_the_config_and_its_hash(tmp_path):
     assert "clean" not in manifest["stages"]
     assert manifest["config_sha"] != load_config().sha()
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["errors.jsonl", "manifest.json"]
+
+
+def test_workers_produce_the_same_outputs_in_the_same_order(tmp_path):
+    config = load_config(overrides=["run.batch_size=2"])
+    runner = Runner(config)
+    single = runner.run(SAMPLES_DIR, tmp_path / "one")
+    parallel = runner.run(SAMPLES_DIR, tmp_path / "two", workers=2)
+    assert parallel["documents"] == single["documents"]
+    for name in ("documents.jsonl", "events.jsonl"):
+        assert read_jsonl(tmp_path / "two" / name) == read_jsonl(tmp_path / "one" / name)
