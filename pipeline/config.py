@@ -46,13 +46,18 @@ class CleanConfig(StageSection):
 
 class ConvertConfig(StageSection):
     opencc: Literal["t2s", "hk2s", "tw2s"] = "t2s"
+    traditional_share: float = Field(
+        0.6, gt=0.5, le=1, description="share of Traditional among script markers that makes a segment Traditional"
+    )
 
 
 class NerConfig(StageSection):
     backend: Literal["spacy", "hanlp"] = "spacy"
-    model: str = "zh_msra_ner"
+    model: str | None = Field("zh_msra_ner", description="null: rule-based entities only, no statistical model")
     rules: str = "entities.yaml"
     batch_size: int = Field(64, gt=0)
+    max_sentence_chars: int = Field(500, ge=50, description="longer sentences are cut before the model sees them")
+    threads: int = Field(1, gt=0, description="torch threads for a torch-based model; 1 is fastest on shared cores")
 
 
 class EventsConfig(StageSection):

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
     """One change to the current text: replace ``text[start:end]`` by ``replacement``.
 
@@ -66,23 +66,48 @@ class OffsetMap:
         # at the segment's start, so the bounds need not sit on the first and last character.
         return int(self.starts[start:end].min()), int(self.ends[start:end].max())
 
+    def raw_spans(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Vectorised :meth:`raw_span` for many sorted, non-overlapping spans at once."""
+        if not len(starts):
+            return starts.copy(), ends.copy()
+        bounds = np.empty(2 * len(starts), dtype=np.int64)
+        bounds[0::2], bounds[1::2] = starts, ends
+        low = np.minimum.reduceat(self.starts, bounds)[0::2]
+        high = np.maximum.reduceat(self.ends, bounds)[0::2]
+        empty = starts == ends
+        anchors = self.starts[starts]
+        return np.where(empty, anchors, low), np.where(empty, anchors, high)
+
     def apply(self, edits: Sequence[Edit]) -> "OffsetMap":
-        """The map after applying ``edits`` (sorted, non-overlapping, in current coordinates)."""
-        start_parts: list[np.ndarray] = []
-        end_parts: list[np.ndarray] = []
-        cursor = 0
-        for edit in edits:
-            start_parts.append(self.starts[cursor : edit.start])
-            end_parts.append(self.ends[cursor : edit.start])
-            size = len(edit.replacement)
-            if size:
-                raw_start, raw_end = self.raw_span(edit.start, edit.end)
-                start_parts.append(np.full(size, raw_start, dtype=np.int64))
-                end_parts.append(np.full(size, raw_end, dtype=np.int64))
-            cursor = edit.end
-        start_parts.append(self.starts[cursor:])
-        end_parts.append(self.ends[cursor:])
-        return OffsetMap(np.concatenate(start_parts), np.concatenate(end_parts))
+        """The map after applying ``edits`` (sorted, non-overlapping, in current coordinates).
+
+        Vectorised: each kept character moves by the length change of the edits before it, and
+        each edit's new characters are filled with the edit's raw span.
+        """
+        starts = np.fromiter((edit.start for edit in edits), dtype=np.int64, count=len(edits))
+        ends = np.fromiter((edit.end for edit in edits), dtype=np.int64, count=len(edits))
+        sizes = np.fromiter((len(edit.replacement) for edit in edits), dtype=np.int64, count=len(edits))
+        raw_starts, raw_ends = self.raw_spans(starts, ends)
+        length = len(self.starts)
+        growth = sizes - (ends - starts)
+        shift_at = np.zeros(length + 1, dtype=np.int64)
+        np.add.at(shift_at, ends, growth)
+        shift = np.cumsum(shift_at)[:length]
+        covered = np.zeros(length + 1, dtype=np.int64)
+        np.add.at(covered, starts, 1)
+        np.add.at(covered, ends, -1)
+        kept = np.cumsum(covered)[:length] == 0
+        new_length = length + int(growth.sum())
+        new_starts = np.empty(new_length, dtype=np.int64)
+        new_ends = np.empty(new_length, dtype=np.int64)
+        positions = np.flatnonzero(kept)
+        new_starts[positions + shift[positions]] = self.starts[kept]
+        new_ends[positions + shift[positions]] = self.ends[kept]
+        block_starts = starts + np.concatenate(([0], np.cumsum(growth)[:-1]))
+        inserted = np.repeat(block_starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes) + np.arange(sizes.sum())
+        new_starts[inserted] = np.repeat(raw_starts, sizes)
+        new_ends[inserted] = np.repeat(raw_ends, sizes)
+        return OffsetMap(new_starts, new_ends)
 
 
 def check_edits(edits: Sequence[Edit], length: int) -> None:
@@ -194,9 +219,19 @@ class Document:
         if not ordered:
             return
         if record:
-            self.edits.extend(self._audit_record(edit) for edit in ordered)
+            self._record(ordered)
         self.offsets = self.offsets.apply(ordered)
         self.text = apply_to_text(self.text, ordered)
+
+    def substitute(self, text: str) -> None:
+        """Replace the current text by one of the same length, character for character.
+
+        Each character keeps its raw span, so the offset map is unchanged: this is how script
+        conversion (OpenCC t2s keeps the length) costs nothing per converted character.
+        """
+        if len(text) != len(self.text):
+            raise ValueError(f"substitute needs a text of length {len(self.text)}, got {len(text)}")
+        self.text = text
 
     def record_edit(self, kind: str, rule: str, raw_start: int, raw_end: int, reason: str = "", **extra: Any) -> None:
         """Add an audit entry for a change not made through :meth:`apply_edits` (a summary)."""
@@ -204,17 +239,23 @@ class Document:
         entry.update(extra)
         self.edits.append(entry)
 
-    def _audit_record(self, edit: Edit) -> dict[str, Any]:
-        raw_start, raw_end = self.raw_span(edit.start, edit.end)
-        return {
-            "kind": edit.kind,
-            "rule": edit.rule,
-            "reason": edit.reason,
-            "raw_start": raw_start,
-            "raw_end": raw_end,
-            "raw": self.raw_text[raw_start:raw_end],
-            "replacement": edit.replacement,
-        }
+    def _record(self, edits: Sequence[Edit]) -> None:
+        starts = np.fromiter((edit.start for edit in edits), dtype=np.int64, count=len(edits))
+        ends = np.fromiter((edit.end for edit in edits), dtype=np.int64, count=len(edits))
+        raw_starts, raw_ends = self.offsets.raw_spans(starts, ends)
+        raw = self.raw_text
+        self.edits.extend(
+            {
+                "kind": edit.kind,
+                "rule": edit.rule,
+                "reason": edit.reason,
+                "raw_start": raw_start,
+                "raw_end": raw_end,
+                "raw": raw[raw_start:raw_end],
+                "replacement": edit.replacement,
+            }
+            for edit, raw_start, raw_end in zip(edits, raw_starts.tolist(), raw_ends.tolist())
+        )
 
     def flag(self, start: int, end: int, kind: str, rule: str) -> None:
         """Flag the current span ``[start, end)`` so nothing is extracted from it."""

@@ -31,6 +31,12 @@ def main(
 
 
 from . import info, run  # noqa: E402  (commands register themselves on app)
+from . import evaluate_events  # noqa: E402
+from . import evaluate_cleaning  # noqa: E402
+from . import export  # noqa: E402
+from .train import train_app  # noqa: E402
+
+app.add_typer(train_app, name="train")
 
 if evaluate_app.registered_commands:
     app.add_typer(evaluate_app, name="evaluate")

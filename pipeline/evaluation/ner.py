@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from pipeline.ner.msra import Sentence, Span, read_column_file, read_msra_split, tags_to_spans
+from pipeline.ner.msra import (
+    Sentence,
+    Span,
+    read_column_file,
+    read_msra_split,
+    tags_to_spans,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -125,7 +132,7 @@ def load_eval_data(data: str | Path, cache_dir: str | Path | None = None) -> lis
 
 
 def evaluate_ner(
-    nlp: "Language",
+    nlp: Language,
     data: str | Path = "msra_test",
     batch_size: int = 256,
     cache_dir: str | Path | None = None,
@@ -154,3 +161,30 @@ def _char_spans(chars: Sequence[str], tags: Sequence[str]) -> list[Span]:
     for c in chars:
         offsets.append(offsets[-1] + len(c))
     return [(offsets[s], offsets[e], label) for s, e, label in tags_to_spans(tags)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pipeline.evaluation.ner MODEL [DATA] [--json OUT]` until the CLI wires evaluate_ner."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("model", help="model directory or spaCy package name")
+    parser.add_argument("data", nargs="?", default="msra_test", help="'msra_test' or a char-tag column file")
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (throughput is per core)")
+    parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
+    args = parser.parse_args(argv)
+    import torch
+
+    from pipeline.ner.loading import load_ner_pipeline
+
+    torch.set_num_threads(args.threads)
+    scores = evaluate_ner(load_ner_pipeline("spacy", args.model), args.data, args.batch_size)
+    print(scores.table())
+    if args.json:
+        args.json.write_text(json.dumps(scores.to_dict(), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -7,8 +7,9 @@ only when a model is built or read from disk.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 import torch
 from torch import nn
@@ -48,7 +49,7 @@ class Vocab:
     @classmethod
     def build(
         cls, sentences: Iterable[Sequence[str]], tags: Sequence[str], min_char: int, min_bigram: int
-    ) -> "Vocab":
+    ) -> Vocab:
         """Keep chars and bigrams seen at least `min_*` times, so that `<unk>` gets trained too."""
         chars: Counter[str] = Counter()
         bigrams: Counter[str] = Counter()
@@ -74,7 +75,7 @@ class Vocab:
 def _bigrams(chars: Sequence[str]) -> list[str]:
     """The len+1 bigrams of a sentence padded with BOS/EOS; position i sees bigrams i and i+1."""
     padded = [BOS, *chars, EOS]
-    return [a + "\t" + b for a, b in zip(padded, padded[1:])]
+    return [a + "\t" + b for a, b in pairwise(padded)]
 
 
 def allowed_transitions(tags: Sequence[str]) -> torch.Tensor:
@@ -155,13 +156,13 @@ class CRF(nn.Module):
 
 @dataclass
 class ModelConfig:
-    """Architecture hyperparameters; stored next to the weights."""
+    """Architecture hyperparameters (values come from configs/ner/*.yaml); saved with the weights."""
 
-    char_dim: int = 100
-    bigram_dim: int = 64
-    hidden: int = 200
-    layers: int = 1
-    dropout: float = 0.5
+    char_dim: int
+    bigram_dim: int
+    hidden: int
+    layers: int
+    dropout: float
 
 
 class BiLSTMCRF(nn.Module):
@@ -193,17 +194,19 @@ class BiLSTMCRF(nn.Module):
         hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=chars.shape[1])
         return self.out(self.dropout(hidden))
 
-    def loss(self, batch: "Batch") -> torch.Tensor:
+    def loss(self, batch: Batch) -> torch.Tensor:
         em = self.emissions(batch.chars, batch.bigrams, batch.lengths)
         return self.crf.nll(em, batch.tags, batch.mask)
 
     @torch.no_grad()
-    def predict(self, batch: "Batch") -> list[list[int]]:
+    def predict(self, batch: Batch) -> list[list[int]]:
         return self.crf.decode(self.emissions(batch.chars, batch.bigrams, batch.lengths), batch.mask)
 
 
 @dataclass
 class Batch:
+    """Padded tensors of one batch; `tags` only when training."""
+
     chars: torch.Tensor
     bigrams: torch.Tensor
     lengths: torch.Tensor

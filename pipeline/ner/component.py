@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.ner.msra import tags_to_spans
+from pipeline.ner.msra import ENTITY_LABELS, tags_to_spans
 
 if TYPE_CHECKING:
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
@@ -26,35 +27,25 @@ CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE = "cfg.json", "vocab.json", "model.pt"
 
 
 @Language.factory(FACTORY, default_config={"batch_size": 128, "max_length": 150})
-def make_bilstm_crf_ner(nlp: Language, name: str, batch_size: int, max_length: int) -> "BiLSTMCRFNer":
+def make_bilstm_crf_ner(nlp: Language, name: str, batch_size: int, max_length: int) -> BiLSTMCRFNer:
     """Factory registered with spaCy (also exposed as a `spacy_factories` entry point)."""
     return BiLSTMCRFNer(name, batch_size=batch_size, max_length=max_length)
 
 
-class BiLSTMCRFNer:
-    """Sets `doc.ents` (ORG/PER/LOC) from a character BiLSTM-CRF, one token per character.
+class EntityTagger:
+    """Base of our NER components: tags docs in groups so that models can batch across docs.
 
-    Docs are cut into sentence-like segments of at most `max_length` tokens, the way the
-    training data is cut, and segments from many docs are batched together by length.
+    Subclasses implement `_spans(docs)`, returning new ORG/PER/LOC spans per doc.
     """
 
-    def __init__(self, name: str, batch_size: int = 128, max_length: int = 150) -> None:
-        self.name = name
-        self.batch_size = batch_size
-        self.max_length = max_length
-        self.model: BiLSTMCRF | None = None
-        self.vocab: Vocab | None = None
-        self.model_cfg: ModelConfig | None = None
-
-    def set_model(self, model: "BiLSTMCRF", vocab: "Vocab", cfg: "ModelConfig") -> None:
-        """Attach a trained model (used by training and by `from_disk`)."""
-        self.model, self.vocab, self.model_cfg = model.eval(), vocab, cfg
+    name: str
+    batch_size: int
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        """Tag docs in groups of `batch_size`, batching their segments across docs."""
+        """Tag docs in groups of `batch_size`."""
         size = batch_size or self.batch_size
         group: list[Doc] = []
         for doc in docs:
@@ -66,6 +57,37 @@ class BiLSTMCRFNer:
             yield from self._tag_group(group)
 
     def _tag_group(self, docs: list[Doc]) -> list[Doc]:
+        for doc, spans in zip(docs, self._spans(docs)):
+            # Entities of other types set by earlier components (e.g. DATE) are kept when they
+            # do not overlap ours; filter_spans prefers the longer span on overlap.
+            others = [e for e in doc.ents if e.label_ not in ENTITY_LABELS]
+            doc.ents = filter_spans(spans + others)
+        return docs
+
+    def _spans(self, docs: list[Doc]) -> list[list[Span]]:
+        raise NotImplementedError
+
+
+class BiLSTMCRFNer(EntityTagger):
+    """Sets `doc.ents` (ORG/PER/LOC) from a character BiLSTM-CRF, one token per character.
+
+    Docs are cut into sentence-like segments of at most `max_length` tokens, the way the
+    training data is cut, and segments from a group of docs are batched together by length.
+    """
+
+    def __init__(self, name: str, batch_size: int = 128, max_length: int = 150) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.model: BiLSTMCRF | None = None
+        self.vocab: Vocab | None = None
+        self.model_cfg: ModelConfig | None = None
+
+    def set_model(self, model: BiLSTMCRF, vocab: Vocab, cfg: ModelConfig) -> None:
+        """Attach a trained model (used by training and by `from_disk`)."""
+        self.model, self.vocab, self.model_cfg = model.eval(), vocab, cfg
+
+    def _spans(self, docs: list[Doc]) -> list[list[Span]]:
         if self.model is None or self.vocab is None:
             raise ValueError(f"component {self.name!r} has no model: train it or load it from disk")
         segments = [(d, s, e) for d, doc in enumerate(docs) for s, e in self._segments(doc)]
@@ -74,10 +96,7 @@ class BiLSTMCRFNer:
         for (d, s, _), tags in zip(segments, self.predict_tags(texts)):
             for start, end, label in tags_to_spans(tags):
                 found[d].append(Span(docs[d], s + start, s + end, label=label))
-        for doc, spans in zip(docs, found):
-            others = [e for e in doc.ents if e.label_ not in ("ORG", "PER", "LOC")]
-            doc.ents = filter_spans(spans + others)
-        return docs
+        return found
 
     def _segments(self, doc: Doc) -> Iterator[tuple[int, int]]:
         """Token ranges ending after sentence punctuation, cut hard at `max_length`."""
@@ -109,7 +128,7 @@ class BiLSTMCRFNer:
         state = {k: v.half() if v.is_floating_point() else v for k, v in self.model.state_dict().items()}
         torch.save(state, path / WEIGHTS_FILE)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "BiLSTMCRFNer":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> BiLSTMCRFNer:
         """Rebuild the model from `to_disk` output."""
         import torch
 

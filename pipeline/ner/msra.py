@@ -10,8 +10,9 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import datasets
@@ -137,7 +138,7 @@ def spans_to_tags(length: int, spans: Iterable[Span], scheme: str = "BMES") -> l
     return tags
 
 
-def to_dataset(sentences: Sequence[Sentence]) -> "datasets.Dataset":
+def to_dataset(sentences: Sequence[Sentence]) -> datasets.Dataset:
     """Build a `datasets.Dataset` with `tokens` (chars) and `tags` (strings) columns."""
     import datasets
 
@@ -148,7 +149,7 @@ def to_dataset(sentences: Sequence[Sentence]) -> "datasets.Dataset":
 
 def load_msra(
     dev_fraction: float = 0.1, seed: int = 13, cache_dir: str | Path | None = None
-) -> "datasets.DatasetDict":
+) -> datasets.DatasetDict:
     """MSRA as a DatasetDict with `train`, `dev` (held out from train, fixed seed) and `test`."""
     import datasets
 

@@ -9,7 +9,7 @@ import sys
 import opencc
 import pytest
 
-from conftest import assert_spans_trace_to_raw, read_jsonl, validator
+from tests.conftest import assert_spans_trace_to_raw, read_jsonl, validator
 from pipeline.config import load_config
 from pipeline.resources import SAMPLES_DIR
 from pipeline.runner import Runner

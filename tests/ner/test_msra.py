@@ -1,0 +1,44 @@
+from pipeline.ner.msra import (
+    parse_column_lines,
+    read_column_file,
+    spans_to_tags,
+    tags_to_spans,
+)
+
+
+def test_reader_groups_sentences_and_accepts_tabs_and_crlf(tmp_path):
+    path = tmp_path / "x.txt"
+    path.write_bytes("张 B-PER\r\n三 E-PER\r\n\r\n\r\n去\tO\n京\tS-LOC\n".encode())
+    assert read_column_file(path) == [(["张", "三"], ["B-PER", "E-PER"]), (["去", "京"], ["O", "S-LOC"])]
+
+
+def test_reader_rejects_a_line_without_tag():
+    try:
+        list(parse_column_lines(["张 B-PER", "三"]))
+    except ValueError as err:
+        assert "line 2" in str(err)
+    else:
+        raise AssertionError("expected ValueError")
+
+
+def test_bmes_spans():
+    tags = ["B-ORG", "M-ORG", "E-ORG", "O", "S-LOC", "B-PER", "E-PER"]
+    assert tags_to_spans(tags) == [(0, 3, "ORG"), (4, 5, "LOC"), (5, 7, "PER")]
+
+
+def test_bio_and_iobes_spans():
+    assert tags_to_spans(["B-PER", "I-PER", "B-PER", "O", "I-LOC"]) == [(0, 2, "PER"), (2, 3, "PER"), (4, 5, "LOC")]
+    assert tags_to_spans(["S-ORG", "B-LOC", "I-LOC", "E-LOC"]) == [(0, 1, "ORG"), (1, 4, "LOC")]
+
+
+def test_ill_formed_sequences_are_read_leniently():
+    # a label change closes the open span; an unterminated span runs to the end
+    assert tags_to_spans(["B-ORG", "M-LOC", "E-LOC", "B-PER", "M-PER"]) == [(0, 1, "ORG"), (1, 3, "LOC"), (3, 5, "PER")]
+    assert tags_to_spans(["E-ORG", "O"]) == [(0, 1, "ORG")]
+
+
+def test_spans_to_tags_round_trip():
+    spans = [(0, 3, "ORG"), (4, 5, "LOC"), (5, 7, "PER")]
+    for scheme in ("BMES", "BIO"):
+        assert tags_to_spans(spans_to_tags(8, spans, scheme)) == spans
+    assert spans_to_tags(3, [(0, 1, "LOC"), (1, 3, "PER")]) == ["S-LOC", "B-PER", "E-PER"]

@@ -1,0 +1,70 @@
+"""Smoke training of a tiny model, saved and loaded back through `load_ner_pipeline`."""
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from pipeline.evaluation.ner import evaluate_ner
+from pipeline.ner.component import EntityTagger
+from pipeline.ner.loading import load_ner_pipeline
+from pipeline.training.ner import train_ner
+
+
+@pytest.fixture(scope="module")
+def tiny_model(corpus_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("model") / "zh_tiny"
+    result = train_ner(
+        out, smoke=True, train_file=corpus_dir / "train.txt", dev_file=corpus_dir / "dev.txt", progress=False
+    )
+    assert result.history and 0.0 <= result.best_dev_f1 <= 1.0
+    return out
+
+
+def test_smoke_model_round_trips_and_tags_in_pipe(tiny_model):
+    nlp = load_ner_pipeline("spacy", tiny_model)
+    assert nlp.pipe_names == ["ner"]
+    assert (nlp.meta["name"], nlp.meta["version"]) == ("zh_msra_ner", "0.1.0")
+    texts = ["张伟在河南省考察国务院扶贫办。", "", "长" * 400, "北京的河南日报召开会议，李娜主持。"]
+    docs = list(nlp.pipe(texts, batch_size=2))
+    assert [d.text for d in docs] == texts
+    assert all(len(t) == 1 for d in docs for t in d if not t.is_space)
+    for doc in docs:
+        assert {e.label_ for e in doc.ents} <= {"ORG", "PER", "LOC"}
+    reloaded = spacy.load(tiny_model)
+    assert [e.text for e in reloaded(texts[0]).ents] == [e.text for e in docs[0].ents]
+
+
+class FixedTagger(EntityTagger):
+    """Returns one PER span on tokens 6-8, to test how entities are merged into doc.ents."""
+
+    name, batch_size = "fixed", 8
+
+    def _spans(self, docs):
+        return [[Span(doc, 6, 8, label="PER")] for doc in docs]
+
+
+def test_component_keeps_other_entity_types_unless_they_overlap():
+    nlp = spacy.blank("zh")
+    doc = nlp.make_doc("今年4月8日张伟去北京。")
+    doc.ents = [doc.char_span(2, 6, label="DATE")]
+    assert [(e.text, e.label_) for e in FixedTagger()(doc).ents] == [("4月8日", "DATE"), ("张伟", "PER")]
+    doc = nlp.make_doc("今年4月8日张伟去北京。")
+    doc.ents = [doc.char_span(0, 2, label="ORG"), doc.char_span(5, 9, label="DATE")]
+    assert [(e.text, e.label_) for e in FixedTagger()(doc).ents] == [("日张伟去", "DATE")]
+
+
+def test_evaluate_on_column_file(tiny_model, corpus_dir):
+    scores = evaluate_ner(load_ner_pipeline("spacy", tiny_model), corpus_dir / "dev.txt")
+    assert scores.overall.support > 0 and scores.chars > 0
+    assert set(scores.to_dict()) >= {"overall", "per_type", "chars_per_second"}
+
+
+def test_missing_model_and_backend_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="expected a spaCy pipeline"):
+        load_ner_pipeline("spacy", tmp_path / "nothing")
+    with pytest.raises(FileNotFoundError, match="installed spaCy package"):
+        load_ner_pipeline("spacy", "zh_no_such_package")
+    with pytest.raises(ValueError, match="unknown NER backend"):
+        load_ner_pipeline("stanza", tmp_path)
+    with pytest.raises(FileNotFoundError, match="msra_test"):
+        evaluate_ner(spacy.blank("zh"), tmp_path / "missing.txt")
