@@ -166,7 +166,7 @@ def process_texts(
     metas = _aligned(meta, texts, "meta") or [{} for _ in texts]
     docs = [
         Document(id=str(doc_id), raw_text=text, meta=dict(doc_meta), source=f"texts[{number}]")
-        for number, (doc_id, text, doc_meta) in enumerate(zip(ids, texts, metas))
+        for number, (doc_id, text, doc_meta) in enumerate(zip(ids, texts, metas, strict=True))
     ]
     runner = Runner(resolve_config(config, overrides))
     failures = runner.process(docs)

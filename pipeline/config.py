@@ -139,17 +139,26 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
+def read_yaml_mapping(path: str | Path, what: str, error: type[Exception] = ConfigError) -> dict[str, Any]:
+    """Read a YAML file that must hold a mapping; problems raise ``error`` naming ``what`` and the file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as problem:
+        raise error(f"cannot read {what} {path}: {problem.strerror or problem}") from problem
+    except yaml.YAMLError as problem:
+        raise error(f"{what} {path} is not valid YAML: {problem}") from problem
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise error(f"{what} {path} must hold a mapping, not {type(data).__name__}")
+    return data
+
+
 def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
     """Load and validate a config file (the shipped default if ``path`` is None) with overrides."""
     config_path = Path(path) if path else default_config_path()
-    try:
-        data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {config_path}: {error.strerror or error}") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"config file {config_path} is not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise ConfigError(f"config file {config_path} must hold a mapping of sections, not {type(data).__name__}")
+    data = read_yaml_mapping(config_path, "config file")
     for item in overrides:
         keys, value = parse_override(item)
         _set_path(data, keys, value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -54,32 +55,37 @@ class ScriptConverter:
     def segments(self, text: str, simplified: str | None = None) -> list[Segment]:
         """Every segment with Han characters, classified by its script markers.
 
-        ``simplified`` is the text converted with t2s, when the caller already has it.
+        ``simplified`` is the text converted with t2s, when the caller already has it. Markers are
+        counted with prefix sums over the whole text, so a segment costs no per-character work.
         """
         points = code_points(text)
-        han = np.concatenate(([0], np.cumsum(han_mask(points))))
-        traditional = np.concatenate(([0], np.cumsum(_changed(points, text, "t2s", simplified))))
-        simplified_markers = np.concatenate(([0], np.cumsum(_changed(points, text, "s2t"))))
+        return self._classify(text, points, _prefix(_changed(points, text, "t2s", simplified)))
+
+    def _classify(self, text: str, points: np.ndarray, traditional: np.ndarray) -> list[Segment]:
+        """:meth:`segments`, given the code points and the prefix counts of Traditional markers
+        (which :meth:`convert` needs too, so they are computed once)."""
+        han = _prefix(han_mask(points))
+        simplified_markers = _prefix(_changed(points, text, "s2t"))
         overall = self._script(int(traditional[-1]), int(simplified_markers[-1]))
-        segments = []
-        for match in SEGMENT.finditer(text):
-            start, end = match.span()
-            if han[end] == han[start]:
-                continue
-            t_count, s_count = int(traditional[end] - traditional[start]), int(simplified_markers[end] - simplified_markers[start])
-            script = self._script(t_count, s_count)
-            if script == "mixed" and t_count + s_count < MIN_MIXED_MARKERS:
-                # a few ambiguous characters (干, 于, 后 are also Traditional) decide nothing: the
-                # document's script does
-                script = overall
-            segments.append(Segment(start, end, script, t_count, s_count))
-        return segments
+        bounds = np.fromiter(chain.from_iterable(match.span() for match in SEGMENT.finditer(text)), dtype=np.int64).reshape(-1, 2)
+        bounds = bounds[han[bounds[:, 1]] > han[bounds[:, 0]]]
+        starts, ends = bounds[:, 0], bounds[:, 1]
+        t_counts, s_counts = traditional[ends] - traditional[starts], simplified_markers[ends] - simplified_markers[starts]
+        scripts = self._scripts(t_counts, s_counts)
+        # a few ambiguous characters (干, 于, 后 are also Traditional) decide nothing: the document's script does
+        scripts[(scripts == "mixed") & (t_counts + s_counts < MIN_MIXED_MARKERS)] = overall
+        columns = (starts.tolist(), ends.tolist(), scripts.tolist(), t_counts.tolist(), s_counts.tolist())
+        return [Segment(*values) for values in zip(*columns)]
 
     def _script(self, traditional: int, simplified: int) -> str:
-        if traditional + simplified == 0:
-            return "neutral"
-        share = traditional / (traditional + simplified)
-        return "traditional" if share >= self.share else "simplified" if share <= 1 - self.share else "mixed"
+        return str(self._scripts(np.array([traditional]), np.array([simplified]))[0])
+
+    def _scripts(self, traditional: np.ndarray, simplified: np.ndarray) -> np.ndarray:
+        """neutral without markers, else traditional / simplified / mixed by the Traditional share."""
+        markers = traditional + simplified
+        share = traditional / np.maximum(markers, 1)
+        labels = np.where(share >= self.share, "traditional", np.where(share <= 1 - self.share, "simplified", "mixed"))
+        return np.where(markers == 0, "neutral", labels).astype(object)
 
     def convert(self, doc: Document) -> None:
         """Set ``doc.script`` and convert the Traditional parts of ``doc.text`` to Simplified.
@@ -95,22 +101,24 @@ class ScriptConverter:
             return
         if self.config not in tables:
             tables[self.config] = _converted(doc.text, self.config)
-        segments = self.segments(doc.text, tables["t2s"])
+        points = code_points(doc.text)
+        changed = {"t2s": _prefix(_changed(points, doc.text, "t2s", tables["t2s"]))}
+        segments = self._classify(doc.text, points, changed["t2s"])
         doc.script = document_script(segments)
+        conversions = [(segment, *converted) for segment in segments if (converted := self._segment_conversion(doc.text, segment, tables))]
+        for table in {table for _, table, _ in conversions} - changed.keys():
+            changed[table] = _prefix(_changed(points, doc.text, table, tables[table]))
+        spans = np.array([(segment.start, segment.end) for segment, _, _ in conversions], dtype=np.int64).reshape(-1, 2)
+        raw_starts, raw_ends = doc.offsets.raw_spans(spans[:, 0], spans[:, 1])
         parts: list[str] = []
         resized: list[Edit] = []
         cursor = 0
-        for segment in segments:
-            converted = self._segment_conversion(doc.text, segment, tables)
-            if converted is None:
-                continue
-            table, text = converted
+        for (segment, table, text), raw_start, raw_end in zip(conversions, raw_starts.tolist(), raw_ends.tolist()):
             original = doc.text[segment.start : segment.end]
             same_length = len(text) == len(original)
-            raw_start, raw_end = doc.raw_span(segment.start, segment.end)
             doc.record_edit(
                 "convert", f"opencc.{table}", raw_start, raw_end, f"{segment.script} segment to Simplified",
-                characters=int((code_points(original) != code_points(text)).sum()) if same_length else len(original),
+                characters=int(changed[table][segment.end] - changed[table][segment.start]) if same_length else len(original),
             )
             if same_length:
                 parts.extend((doc.text[cursor : segment.start], text))
@@ -119,7 +127,8 @@ class ScriptConverter:
                 resized.append(Edit(segment.start, segment.end, text, "convert", f"opencc.{table}"))
         parts.append(doc.text[cursor:])
         doc.substitute("".join(parts))
-        doc.apply_edits(resized, record=False)
+        if resized:
+            doc.apply_edits(resized, record=False)
         self._convert_meta(doc)
 
     @staticmethod
@@ -142,6 +151,11 @@ class ScriptConverter:
         original = text[segment.start : segment.end]
         converted = whole[segment.start : segment.end] if whole is not None else converter(table).convert(original)
         return (table, converted) if converted != original else None
+
+
+def _prefix(mask: np.ndarray) -> np.ndarray:
+    """Counts of ``mask`` before each position (one more entry than the mask)."""
+    return np.concatenate(([0], np.cumsum(mask)))
 
 
 def _converted(text: str, table: str) -> str | None:

@@ -8,6 +8,7 @@ delete, insert or replace text of unequal length. Spans in the output carry both
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -72,66 +73,136 @@ class OffsetMap:
             return starts.copy(), ends.copy()
         bounds = np.empty(2 * len(starts), dtype=np.int64)
         bounds[0::2], bounds[1::2] = starts, ends
+        # reduceat over an empty span yields the value at its start: the anchor, for the low bound
         low = np.minimum.reduceat(self.starts, bounds)[0::2]
         high = np.maximum.reduceat(self.ends, bounds)[0::2]
-        empty = starts == ends
-        anchors = self.starts[starts]
-        return np.where(empty, anchors, low), np.where(empty, anchors, high)
+        return low, np.where(starts == ends, low, high)
 
     def apply(self, edits: Sequence[Edit]) -> "OffsetMap":
-        """The map after applying ``edits`` (sorted, non-overlapping, in current coordinates).
+        """The map after applying ``edits`` (sorted, non-overlapping, in current coordinates)."""
+        columns = EditColumns.of(edits)
+        return self.apply_spans(columns.starts, columns.ends, columns.sizes(), self.raw_spans(columns.starts, columns.ends))
 
-        Vectorised: each kept character moves by the length change of the edits before it, and
-        each edit's new characters are filled with the edit's raw span.
+    def apply_spans(self, starts: np.ndarray, ends: np.ndarray, sizes: np.ndarray, raw: tuple[np.ndarray, np.ndarray]) -> OffsetMap:
+        """:meth:`apply` on columns: replace ``[starts[i], ends[i])`` by ``sizes[i]`` new characters
+        that come from the raw span ``raw[0][i]:raw[1][i]`` (the span's :meth:`raw_spans`).
+
+        Vectorised: the replaced characters go, and each edit's new characters, all carrying the
+        edit's raw span, are placed after the characters kept before the edit.
         """
-        starts = np.fromiter((edit.start for edit in edits), dtype=np.int64, count=len(edits))
-        ends = np.fromiter((edit.end for edit in edits), dtype=np.int64, count=len(edits))
-        sizes = np.fromiter((len(edit.replacement) for edit in edits), dtype=np.int64, count=len(edits))
-        raw_starts, raw_ends = self.raw_spans(starts, ends)
-        length = len(self.starts)
-        growth = sizes - (ends - starts)
-        shift_at = np.zeros(length + 1, dtype=np.int64)
-        np.add.at(shift_at, ends, growth)
-        shift = np.cumsum(shift_at)[:length]
-        covered = np.zeros(length + 1, dtype=np.int64)
-        np.add.at(covered, starts, 1)
-        np.add.at(covered, ends, -1)
-        kept = np.cumsum(covered)[:length] == 0
-        new_length = length + int(growth.sum())
-        new_starts = np.empty(new_length, dtype=np.int64)
-        new_ends = np.empty(new_length, dtype=np.int64)
-        positions = np.flatnonzero(kept)
-        new_starts[positions + shift[positions]] = self.starts[kept]
-        new_ends[positions + shift[positions]] = self.ends[kept]
-        block_starts = starts + np.concatenate(([0], np.cumsum(growth)[:-1]))
-        inserted = np.repeat(block_starts - np.concatenate(([0], np.cumsum(sizes)[:-1])), sizes) + np.arange(sizes.sum())
-        new_starts[inserted] = np.repeat(raw_starts, sizes)
-        new_ends[inserted] = np.repeat(raw_ends, sizes)
+        lengths = ends - starts
+        kept_before = starts - _before(lengths)
+        kept = np.ones(len(self.starts), dtype=bool)
+        kept[np.repeat(kept_before, lengths) + np.arange(lengths.sum())] = False
+        added = int(sizes.sum())
+        if not added:
+            return OffsetMap(self.starts[kept], self.ends[kept])
+        fresh = np.zeros(len(self.starts) + added - int(lengths.sum()), dtype=bool)
+        fresh[np.repeat(kept_before, sizes) + np.arange(added)] = True
+        new_starts = np.empty(len(fresh), dtype=np.int64)
+        new_ends = np.empty(len(fresh), dtype=np.int64)
+        new_starts[fresh], new_ends[fresh] = np.repeat(raw[0], sizes), np.repeat(raw[1], sizes)
+        new_starts[~fresh], new_ends[~fresh] = self.starts[kept], self.ends[kept]
         return OffsetMap(new_starts, new_ends)
+
+
+@dataclass(frozen=True, eq=False)
+class EditColumns:
+    """A batch of edits as columns (arrays), the form :meth:`Document.apply_edits` works on.
+
+    A stage making tens of thousands of edits (pinyin readings, converted characters) builds the
+    columns directly: one :class:`Edit` object per change would cost more than the change.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    replacements: np.ndarray
+    kinds: np.ndarray
+    rules: np.ndarray
+    reasons: np.ndarray
+    #: known to be sorted by (start, end)
+    ordered: bool = False
+
+    @classmethod
+    def of(cls, edits: Iterable[Edit] | EditColumns) -> EditColumns:
+        """The edits as columns, in their given order."""
+        if isinstance(edits, EditColumns):
+            return edits
+        rows = [(edit.start, edit.end, edit.replacement, edit.kind, edit.rule, edit.reason) for edit in edits]
+        starts, ends, *labels = zip(*rows) if rows else [()] * 6
+        return cls(np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64), *(object_column(column, len(rows)) for column in labels))
+
+    @classmethod
+    def concatenate(cls, batches: Sequence[EditColumns]) -> EditColumns:
+        if not batches:
+            return cls.of([])
+        return cls(*(np.concatenate([getattr(batch, name) for batch in batches]) for name in _COLUMNS))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def sizes(self) -> np.ndarray:
+        """The length of each replacement (the cleaner asks twice per batch: computed once)."""
+        return self._sizes
+
+    @cached_property
+    def _sizes(self) -> np.ndarray:
+        return np.fromiter(map(len, self.replacements), dtype=np.int64, count=len(self))
+
+    def sorted(self) -> EditColumns:
+        """The edits by (start, end); equal spans keep their order (a stable sort)."""
+        if self.ordered:
+            return self
+        columns = [getattr(self, name) for name in _COLUMNS]
+        if not (self.starts[1:] > self.starts[:-1]).all():
+            keys = self.starts * (int(self.ends.max(initial=0)) + 1) + self.ends
+            order = np.argsort(keys, kind="stable")
+            columns = [column[order] for column in columns]
+        return EditColumns(*columns, ordered=True)
+
+    def check(self, length: int) -> None:
+        """Raise ValueError unless the edits are sorted, non-overlapping and inside the text."""
+        previous_ends = np.concatenate(([0], self.ends[:-1]))
+        bad = (self.starts < previous_ends) | (self.ends < self.starts) | (self.ends > length)
+        if bad.any():
+            index = int(np.argmax(bad))
+            raise ValueError(
+                f"edit {self.starts[index]}:{self.ends[index]} ({self.rules[index] or self.kinds[index]}) overlaps another edit, "
+                f"is out of order, or lies outside the text of length {length}"
+            )
+
+    def apply_to(self, text: str) -> str:
+        """The text after applying the edits (sorted, non-overlapping)."""
+        parts = [""] * (2 * len(self) + 1)
+        parts[0::2] = map(text.__getitem__, map(slice, [0, *self.ends.tolist()], [*self.starts.tolist(), len(text)]))
+        parts[1::2] = self.replacements.tolist()
+        return "".join(parts)
+
+
+def _before(values: np.ndarray) -> np.ndarray:
+    """The sum of the values before each position (0 for the first)."""
+    return np.concatenate(([0], np.cumsum(values)[:-1])) if len(values) else values
+
+
+_COLUMNS = ("starts", "ends", "replacements", "kinds", "rules", "reasons")
+
+
+def object_column(values: Sequence[Any] | str, count: int) -> np.ndarray:
+    """An object array of ``count`` values, or of one string repeated (np.array would make a
+    fixed-width string array)."""
+    column = np.empty(count, dtype=object)
+    column[:] = values
+    return column
 
 
 def check_edits(edits: Sequence[Edit], length: int) -> None:
     """Raise ValueError unless ``edits`` are sorted, non-overlapping and inside the text."""
-    previous_end = 0
-    for edit in edits:
-        if not previous_end <= edit.start <= edit.end <= length:
-            raise ValueError(
-                f"edit {edit.start}:{edit.end} ({edit.rule or edit.kind}) overlaps another edit, "
-                f"is out of order, or lies outside the text of length {length}"
-            )
-        previous_end = edit.end
+    EditColumns.of(edits).check(length)
 
 
 def apply_to_text(text: str, edits: Sequence[Edit]) -> str:
     """The text after applying ``edits`` (sorted, non-overlapping)."""
-    parts: list[str] = []
-    cursor = 0
-    for edit in edits:
-        parts.append(text[cursor : edit.start])
-        parts.append(edit.replacement)
-        cursor = edit.end
-    parts.append(text[cursor:])
-    return "".join(parts)
+    return EditColumns.of(edits).apply_to(text)
 
 
 @dataclass
@@ -209,19 +280,20 @@ class Document:
         raw_start, raw_end = self.raw_span(start, end)
         return {"text": self.text[start:end], "start": start, "end": end, "raw_start": raw_start, "raw_end": raw_end}
 
-    def apply_edits(self, edits: Iterable[Edit], record: bool = True) -> None:
+    def apply_edits(self, edits: Iterable[Edit] | EditColumns, record: bool = True) -> None:
         """Apply a batch of edits to the current text, keeping the offset map exact.
 
         With ``record`` each edit is added to the audit trail with its raw span and original text.
         """
-        ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
-        check_edits(ordered, len(self.text))
-        if not ordered:
+        columns = EditColumns.of(edits).sorted()
+        columns.check(len(self.text))
+        if not len(columns):
             return
+        raw = self.offsets.raw_spans(columns.starts, columns.ends)
         if record:
-            self._record(ordered)
-        self.offsets = self.offsets.apply(ordered)
-        self.text = apply_to_text(self.text, ordered)
+            self._record(columns, raw)
+        self.offsets = self.offsets.apply_spans(columns.starts, columns.ends, columns.sizes(), raw)
+        self.text = columns.apply_to(self.text)
 
     def substitute(self, text: str) -> None:
         """Replace the current text by one of the same length, character for character.
@@ -239,22 +311,14 @@ class Document:
         entry.update(extra)
         self.edits.append(entry)
 
-    def _record(self, edits: Sequence[Edit]) -> None:
-        starts = np.fromiter((edit.start for edit in edits), dtype=np.int64, count=len(edits))
-        ends = np.fromiter((edit.end for edit in edits), dtype=np.int64, count=len(edits))
-        raw_starts, raw_ends = self.offsets.raw_spans(starts, ends)
-        raw = self.raw_text
+    def _record(self, columns: EditColumns, raw: tuple[np.ndarray, np.ndarray]) -> None:
+        raw_starts, raw_ends = raw[0].tolist(), raw[1].tolist()
+        raws = map(self.raw_text.__getitem__, map(slice, raw_starts, raw_ends))
         self.edits.extend(
-            {
-                "kind": edit.kind,
-                "rule": edit.rule,
-                "reason": edit.reason,
-                "raw_start": raw_start,
-                "raw_end": raw_end,
-                "raw": raw[raw_start:raw_end],
-                "replacement": edit.replacement,
-            }
-            for edit, raw_start, raw_end in zip(edits, raw_starts.tolist(), raw_ends.tolist())
+            {"kind": kind, "rule": rule, "reason": reason, "raw_start": raw_start, "raw_end": raw_end, "raw": raw, "replacement": replacement}
+            for kind, rule, reason, raw_start, raw_end, raw, replacement in zip(
+                columns.kinds.tolist(), columns.rules.tolist(), columns.reasons.tolist(), raw_starts, raw_ends, raws, columns.replacements.tolist()
+            )
         )
 
     def flag(self, start: int, end: int, kind: str, rule: str) -> None:

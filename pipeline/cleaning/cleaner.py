@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
-from ..document import Document, Edit, apply_to_text
+import numpy as np
+
+from ..document import Document, Edit, EditColumns
 from .flags import Flagger
 from .inline import InlineRepairer
 from .kind import KindDetector
@@ -85,16 +88,34 @@ class Cleaner:
         return _edit(doc, view, runs)
 
 
-def _edit(doc: Document, view: str, edits: list[Edit]) -> str:
+def _edit(doc: Document, view: str, edits: list[Edit] | EditColumns) -> str:
     """Apply ``edits`` to the document and return its updated Simplified view (kept in step, so
     the view is converted once per document rather than once per pass)."""
-    doc.apply_edits(edits)
-    ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
-    view_edits = [replace(edit, replacement=simplified_view(edit.replacement)) if HAN.search(edit.replacement) else edit for edit in ordered]
-    view = apply_to_text(view, view_edits)
+    if not len(edits):
+        return view
+    columns = EditColumns.of(edits).sorted()
+    doc.apply_edits(columns)
+    view = _in_view(columns).apply_to(view)
     if len(view) != len(doc.text):
         return simplified_view(doc.text)
     return view
+
+
+def _in_view(columns: EditColumns) -> EditColumns:
+    """The edits as they apply to the Simplified view: replacements with Han characters converted."""
+    han = [index for index in np.flatnonzero(columns.sizes()).tolist() if HAN.search(columns.replacements[index])]
+    if not han:
+        return columns
+    replacements = columns.replacements.copy()
+    for index in han:
+        replacements[index] = _simplified_replacement(replacements[index])
+    return replace(columns, replacements=replacements)
+
+
+@lru_cache(maxsize=4096)
+def _simplified_replacement(replacement: str) -> str:
+    """The view of a replacement (repairs write the same few numerals and characters again and again)."""
+    return simplified_view(replacement)
 
 
 def _head_lines(view: str, noise: list[Noise], count: int) -> list[str]:

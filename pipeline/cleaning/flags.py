@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 from ..document import Document
+from .gate import GatedRegex
 from .rules import RuleFile
 
 
 class Flagger:
     def __init__(self, rules: RuleFile):
-        self.rules = [(rule, re.compile(rule.pattern)) for rule in rules.flags]
+        self.rules = [(rule, GatedRegex(re.compile(rule.pattern))) for rule in rules.flags]
 
     def flag(self, doc: Document, view: str) -> None:
         """Flag every match of every flag rule in the current text (``view`` is its Simplified view)."""

@@ -12,11 +12,14 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from .rules import RuleFile, compile_any
+from .gate import GatedRegex, gated
+from .rules import LineRule, RuleFile, compile_any
 from .text import HAN, line_spans
 
 SENTENCE_END = re.compile(r"[。！？!?；;]")
 TOKEN_SPLIT = re.compile(r"[\s/|｜]+")
+#: a line rule with its gated regex (None for a rule of tokens only) and its tokens
+_Rule = tuple[LineRule, GatedRegex | None, frozenset[str]]
 
 
 @dataclass
@@ -45,8 +48,8 @@ class LineClassifier:
     def __init__(self, rules: RuleFile):
         self.rules = rules
         self.features = rules.features
-        self.line_rules = [(rule, compile_any(rule.patterns, rule.keywords), frozenset(rule.tokens)) for rule in rules.lines]
-        self.tails = [(rule, re.compile(f"(?:{'|'.join(rule.markers)})")) for rule in rules.tails]
+        self.line_rules = [(rule, gated(compile_any(rule.patterns, rule.keywords)), frozenset(rule.tokens)) for rule in rules.lines]
+        self.tails = [(rule, gated(re.compile(f"(?:{'|'.join(rule.markers)})"))) for rule in rules.tails]
         self.separators = re.compile(f"[{re.escape(self.features.link_farm.separators)}]")
         farm = self.features.link_farm
         self._farm_verdict = (farm.id, "link_farm", "separators between short items")
@@ -61,8 +64,9 @@ class LineClassifier:
         counts = Counter(line.text for line in content)
         head = {line.index for line in content[: self.features.head_lines]}
         tail = {line.index for line in content[-self.features.tail_lines :]}
+        rules = self._rules_by_place(view)
         for line in content:
-            verdict = self._rule_verdict(line, line.index in head, line.index in tail) or self._feature_verdict(line, counts)
+            verdict = self._rule_verdict(rules[line.index in head, line.index in tail], line) or self._feature_verdict(line, counts)
             if verdict:
                 verdicts[line.index] = verdict
         self._farm_neighbours(content, verdicts)
@@ -73,9 +77,21 @@ class LineClassifier:
             return noise
         return [item for item in noise if item.end <= cut.start] + [cut]
 
-    def _rule_verdict(self, line: _Line, in_head: bool, in_tail: bool) -> tuple[str, str, str] | None:
-        for rule, regex, tokens in self.line_rules:
-            if len(line.text) > rule.max_length or (rule.where == "head" and not in_head) or (rule.where == "tail" and not in_tail):
+    def _rules_by_place(self, view: str) -> dict[tuple[bool, bool], list[_Rule]]:
+        """For a line in the head or not and in the tail or not, the line rules that can fire on
+        it, in file order. The place and the regex gates are tested once per document: a gate that
+        fails on the whole view fails on each of its lines."""
+        possible = [(rule, regex, tokens) for rule, regex, tokens in self.line_rules if tokens or (regex is not None and regex.may_match(view))]
+        return {
+            (in_head, in_tail): [item for item in possible if _applies(item[0].where, in_head, in_tail)]
+            for in_head in (False, True)
+            for in_tail in (False, True)
+        }
+
+    @staticmethod
+    def _rule_verdict(rules: list[_Rule], line: _Line) -> tuple[str, str, str] | None:
+        for rule, regex, tokens in rules:
+            if len(line.text) > rule.max_length:
                 continue
             if (regex and regex.search(line.text)) or (tokens and _all_tokens_in(line.text, tokens)):
                 return rule.id, rule.category, rule.reason
@@ -93,7 +109,7 @@ class LineClassifier:
 
     def _link_farm(self, text: str, min_separators: int) -> bool:
         """Many separators between short items: a list of links, not prose."""
-        if sum(text.count(separator) for separator in self.features.link_farm.separators) < min_separators:
+        if sum(map(text.count, self.features.link_farm.separators)) < min_separators:
             return False
         segments = [part for part in self.separators.split(text) if part.strip()]
         return bool(segments) and sum(map(len, segments)) / len(segments) <= self.features.link_farm.max_mean_segment
@@ -101,7 +117,7 @@ class LineClassifier:
     def _farm_neighbours(self, content: list[_Line], verdicts: dict[int, tuple[str, str, str]]) -> None:
         """A shorter list right next to a link farm continues it (the farm wrapped over lines)."""
         minimum = self.features.link_farm.min_separators_next_to_farm
-        changed = True
+        changed = self._farm_verdict in verdicts.values()  # without a farm, no line continues one
         while changed:
             changed = False
             for position, line in enumerate(content):
@@ -161,6 +177,11 @@ def _tail_start(view: str, position: int) -> int | None:
     if before[-1] in "。！？!?”\"":
         return line_start + len(before)
     return None
+
+
+def _applies(where: str, in_head: bool, in_tail: bool) -> bool:
+    """Whether a rule for lines ``where`` (anywhere, head, tail) applies to a line in this place."""
+    return where == "anywhere" or (where == "head" and in_head) or (where == "tail" and in_tail)
 
 
 def _all_tokens_in(text: str, tokens: frozenset[str]) -> bool:

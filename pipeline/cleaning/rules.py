@@ -11,8 +11,9 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..config import read_yaml_mapping
 
 MACRO = re.compile(r"\{\{(\w+)\}\}")
 NAMED_GROUP = re.compile(r"\(\?P<\w+>")
@@ -188,14 +189,7 @@ class RuleFile(_Strict):
 def load_rules(path: str | Path) -> RuleFile:
     """Read, validate and macro-expand a rule file; raise RuleError naming the file and rule."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RuleError(f"cannot read rule file {path}: {error}") from error
-    except yaml.YAMLError as error:
-        raise RuleError(f"rule file {path} is not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise RuleError(f"rule file {path} must hold a mapping")
+    data = read_yaml_mapping(path, "rule file", RuleError)
     try:
         rules = RuleFile.model_validate(data)
     except ValidationError as error:

@@ -30,10 +30,8 @@ def main(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
-from . import info, run  # noqa: E402  (commands register themselves on app)
-from . import evaluate_events  # noqa: E402
-from . import evaluate_cleaning  # noqa: E402
-from . import export  # noqa: E402
+# Each command module registers itself on app or evaluate_app when imported.
+from . import evaluate_cleaning, evaluate_events, evaluate_ner, export, info, run  # noqa: E402, F401
 from .train import train_app  # noqa: E402
 
 app.add_typer(train_app, name="train")

@@ -11,10 +11,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..config import ConfigError
+from ..config import ConfigError, read_yaml_mapping
 
 
 class EventRulesError(ConfigError):
@@ -206,14 +205,7 @@ def _format(error: ValidationError, path: Path) -> str:
 def load_rules(path: str | Path) -> EventRules:
     """Read and validate an events rule file."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise EventRulesError(f"cannot read event rules {path}: {error.strerror or error}") from error
-    except yaml.YAMLError as error:
-        raise EventRulesError(f"event rules {path} are not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise EventRulesError(f"event rules {path} must be a mapping with a 'types' section")
+    data = read_yaml_mapping(path, "event rules", EventRulesError)
     try:
         return EventRules.model_validate(data)
     except ValidationError as error:

@@ -132,26 +132,25 @@ class CRF(nn.Module):
 
     @torch.no_grad()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
-        """Viterbi best tag ids per sequence (unpadded)."""
+        """Viterbi best tag ids per sequence (unpadded).
+
+        Padded steps keep the score and get identity backpointers, so backtracking from the
+        last column runs in one vectorised pass for the whole batch.
+        """
         trans, start, end = self._scores()
         score = start + emissions[:, 0]
+        identity = torch.arange(trans.shape[0]).expand_as(score)
         backpointers = []
         for t in range(1, emissions.shape[1]):
             best, idx = (score.unsqueeze(2) + trans).max(dim=1)
             step = mask[:, t].unsqueeze(1)
             score = torch.where(step, best + emissions[:, t], score)
-            backpointers.append(idx)
-        score = score + end
-        lengths = mask.sum(1).tolist()
-        last = score.argmax(1).tolist()
-        pointers = torch.stack(backpointers, 1).tolist() if backpointers else []
-        paths = []
-        for b, length in enumerate(lengths):
-            path = [last[b]]
-            for t in range(length - 2, -1, -1):
-                path.append(pointers[b][t][path[-1]])
-            paths.append(path[::-1])
-        return paths
+            backpointers.append(torch.where(step, idx, identity))
+        path = [(score + end).argmax(1)]
+        for idx in reversed(backpointers):
+            path.append(idx.gather(1, path[-1].unsqueeze(1)).squeeze(1))
+        tags = torch.stack(path[::-1], 1).tolist()
+        return [row[:length] for row, length in zip(tags, mask.sum(1).tolist(), strict=True)]
 
 
 @dataclass

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
 
 FACTORY = "bilstm_crf_ner"
-SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+SENTENCE_END_CHARS = frozenset("。！？!?；;\n")
+SENTENCE_END = re.compile(f"[{''.join(sorted(SENTENCE_END_CHARS))}]")  # also used by training.formats
 CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE = "cfg.json", "vocab.json", "model.pt"
 
 
@@ -90,23 +91,24 @@ class BiLSTMCRFNer(EntityTagger):
     def _spans(self, docs: list[Doc]) -> list[list[Span]]:
         if self.model is None or self.vocab is None:
             raise ValueError(f"component {self.name!r} has no model: train it or load it from disk")
-        segments = [(d, s, e) for d, doc in enumerate(docs) for s, e in self._segments(doc)]
-        texts = [[t.text for t in docs[d][s:e]] for d, s, e in segments]
+        words = [[t.text for t in doc] for doc in docs]
+        segments = [(d, s, e) for d, w in enumerate(words) for s, e in self._segments(w)]
+        texts = [words[d][s:e] for d, s, e in segments]
         found: list[list[Span]] = [[] for _ in docs]
         for (d, s, _), tags in zip(segments, self.predict_tags(texts)):
             for start, end, label in tags_to_spans(tags):
                 found[d].append(Span(docs[d], s + start, s + end, label=label))
         return found
 
-    def _segments(self, doc: Doc) -> Iterator[tuple[int, int]]:
+    def _segments(self, words: list[str]) -> Iterator[tuple[int, int]]:
         """Token ranges ending after sentence punctuation, cut hard at `max_length`."""
         start = 0
-        for i, token in enumerate(doc):
-            if i + 1 - start >= self.max_length or SENTENCE_END.search(token.text):
+        for i, word in enumerate(words):
+            if i + 1 - start >= self.max_length or word[-1:] in SENTENCE_END_CHARS or "\n" in word:
                 yield start, i + 1
                 start = i + 1
-        if start < len(doc):
-            yield start, len(doc)
+        if start < len(words):
+            yield start, len(words)
 
     def predict_tags(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tag string sequences for token sequences, sorted by length so batches pad little."""

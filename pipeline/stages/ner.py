@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc as SpacyDoc
 
-from ..config import Config
+from ..config import Config, ConfigError
 from ..document import Document, Entity
 from ..ner.rules import (
     DateContext,
@@ -32,7 +32,7 @@ from ..resources import models_dir, resolve_model
 from .base import Stage, StageFailure
 
 
-class NerModelError(RuntimeError):
+class NerModelError(ConfigError):
     """The configured statistical model cannot be loaded; the message says what was looked for."""
 
 

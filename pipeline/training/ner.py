@@ -87,13 +87,13 @@ def train_ner(
     nlp = build_pipeline(model, vocab, cfg)
     output = Path(output_dir)
 
-    def save(trainer: _Trainer) -> None:
+    def save(trainer: Trainer) -> None:
         """Write the best model so far, so an interrupted run still leaves a usable model."""
         nlp.to_disk(output)
         result = TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
         (output / "training_log.json").write_text(json.dumps({"config": cfg, **_log_dict(result)}, indent=2))
 
-    trainer = _Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save)
+    trainer = Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save)
     trainer.run()
     model.load_state_dict(trainer.best_state)
     save(trainer)
@@ -154,7 +154,7 @@ def build_pipeline(model: BiLSTMCRF, vocab: Vocab, cfg: dict) -> Language:
     return nlp
 
 
-class _Trainer:
+class Trainer:
     """The optimisation loop: length-bucketed batches, Adam, periodic dev evaluation."""
 
     def __init__(self, model, vocab, train, dev, cfg: dict, max_time: float | None, progress: bool, on_best) -> None:

@@ -25,7 +25,7 @@ from pipeline.evaluation.ner import NERScores, score_spans
 from pipeline.ner.msra import WHEEL_SHA256, Sentence, load_msra, read_msra_split, sha256_file, tags_to_spans
 from pipeline.resources import resolve_model
 from pipeline.training.formats import Example, read_annotations, to_sentences
-from pipeline.training.ner import DEFAULT_CONFIG, _Trainer, build_pipeline, load_config
+from pipeline.training.ner import DEFAULT_CONFIG, Trainer, build_pipeline, load_config
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -165,7 +165,7 @@ def _train(
         """Each new best checkpoint is saved at once, so an interrupted run still leaves a usable model."""
         nlp.to_disk(output)
 
-    trainer = _Trainer(model, vocab, train_sentences, dev_sentences, cfg["training"], max_time, progress, on_best=save)
+    trainer = Trainer(model, vocab, train_sentences, dev_sentences, cfg["training"], max_time, progress, on_best=save)
     trainer.run()
     model.load_state_dict(trainer.best_state)
     nlp.to_disk(output)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from tests.events.conftest import build_doc
 
 from pipeline.config import load_config
 from pipeline.resources import configs_dir
 from pipeline.stages.events import EventsStage
+from tests.events.conftest import build_doc
 
 AWARD = {
     "triggers": [{"id": "honour", "words": ["授予", "表彰"]}],

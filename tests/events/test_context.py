@@ -111,3 +111,30 @@ def test_a_date_inside_a_title_is_not_the_event_date(extract):
     text = "县委印发《2019年度考核办法》。"
     event = extract(text, [("县委", "ORG"), ("2019年度", "DATE", {"start": "2019-01-01"})])[0]
     assert "date" not in event["slots"]
+
+
+def test_headline_and_body_tell_one_meeting(extract):
+    text = "县委召开脱贫攻坚推进会\n5月11日，洛宁县委召开脱贫攻坚推进会，县委书记王建华主持会议。"
+    entities = [
+        ("县委", "ORG", "县委"),
+        *dated("5月11日"),
+        ("洛宁县委", "ORG", "洛宁县委"),
+        ("县委", "ORG", "县委"),
+        ("王建华", "PER", "王建华"),
+    ]
+    meetings = extract(text, entities)
+    assert len(meetings) == 1
+    assert [v["text"] for v in meetings[0]["slots"]["organizer"]] == ["洛宁县委"]
+    assert meetings[0]["sentence"].startswith("5月11日")
+
+
+def test_dates_with_an_unresolved_year_compare_by_text(extract):
+    unresolved = {"start": None, "end": None, "granularity": "day", "relation": "on", "year_from": "unresolved"}
+    text = "4月8日，部党组召开会议。4月29日，部召开会商会。"
+    entities = [
+        ("4月8日", "DATE", unresolved),
+        ("部党组", "ORG", "部党组"),
+        ("4月29日", "DATE", unresolved),
+        ("部", "ORG", "部"),
+    ]
+    assert len(extract(text, entities)) == 2

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.events.conftest import build_doc, day, quantity
-
 from pipeline.document import Edit, Entity
+from tests.events.conftest import build_doc, day, quantity
 
 
 def texts(event: dict, role: str) -> list[str]:

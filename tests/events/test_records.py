@@ -7,12 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from tests.events.conftest import build_doc, day, quantity
 
 from pipeline.config import ConfigError, load_config
 from pipeline.records import event_records
 from pipeline.resources import SAMPLES_DIR, SCHEMAS_DIR, models_dir
 from pipeline.runner import Runner
+from tests.events.conftest import build_doc, day, quantity
 
 SCHEMA = json.loads((SCHEMAS_DIR / "event.schema.json").read_text(encoding="utf-8"))
 TEXT = (

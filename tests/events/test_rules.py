@@ -89,5 +89,5 @@ def test_not_yaml_and_missing_file(tmp_path):
         load_rules(write(tmp_path, "types: [unclosed"))
     with pytest.raises(EventRulesError, match="cannot read event rules"):
         load_rules(tmp_path / "missing.yaml")
-    with pytest.raises(EventRulesError, match="must be a mapping"):
+    with pytest.raises(EventRulesError, match="must hold a mapping"):
         load_rules(write(tmp_path, "- a list"))

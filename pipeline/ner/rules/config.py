@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ...config import read_yaml_mapping
 
 MACRO = re.compile(r"\{\{([A-Z_]+)\}\}")
 
@@ -80,14 +80,7 @@ def alternation(words: Iterable[str], escape: bool = True) -> str:
 def read_rule_file(path: str | Path) -> RuleFile:
     """Parse the YAML and register the ``macros`` section."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise EntityRulesError(f"cannot read entity rules {path}: {error.strerror or error}") from error
-    except yaml.YAMLError as error:
-        raise EntityRulesError(f"{path} is not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise EntityRulesError(f"{path} must hold a mapping of sections, not {type(data).__name__}")
+    data = read_yaml_mapping(path, "entity rules", EntityRulesError)
     rule_file = RuleFile(path, data)
     for name, value in rule_file.get("macros", dict).items():
         if not isinstance(value, str):
