@@ -10,11 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import opencc
 
 from pipeline.records import SCHEMA_VERSION
-from pipeline.resources import SCHEMAS_DIR
 
 T2S = opencc.OpenCC("t2s")
 PREFIX = "<p>"
@@ -120,15 +118,6 @@ def event_records() -> list[dict[str, Any]]:
     return [meeting, statistic]
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """The lines of a JSONL file, read independently of the loader under test."""
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def schema_validator(name: str) -> jsonschema.Draft202012Validator:
-    schema = json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tests.analysis.analysis_runs import read_jsonl, write_synthetic_run
+from tests.analysis.analysis_runs import write_synthetic_run
+from tests.conftest import read_jsonl
 from pipeline import api
 from pipeline.cli import app
 

@@ -14,10 +14,9 @@ from tests.analysis.analysis_runs import (
     T2S,
     document_records,
     event_records,
-    read_jsonl,
-    schema_validator,
     write_synthetic_run,
 )
+from tests.conftest import read_jsonl, validator
 from pipeline import api
 from pipeline.resources import SAMPLES_DIR
 
@@ -41,7 +40,7 @@ def slot_value_count(events: list[dict]) -> int:
 
 def test_the_synthetic_records_are_valid_output(synthetic_run):
     for name, schema in (("documents.jsonl", "document"), ("events.jsonl", "event")):
-        check = schema_validator(schema)
+        check = validator(schema)
         for record in read_jsonl(synthetic_run / name):
             check.validate(record)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import load_config
 from pipeline.records import event_records
-from pipeline.resources import SAMPLES_DIR, SCHEMAS_DIR, models_dir
+from pipeline.resources import SAMPLES_DIR, SCHEMAS_DIR
 from pipeline.runner import Runner
 from tests.events.conftest import build_doc, day, quantity
 
@@ -72,19 +72,8 @@ def test_a_record_without_slots_is_invalid():
         validate(record)
 
 
-def sample_overrides() -> list[str]:
-    """The full pipeline when the NER model is present, else NER rules only if the config allows it."""
-    if (models_dir() / "zh_msra_ner").exists():
-        return []
-    try:
-        load_config(overrides=["ner.model=null"])
-    except ConfigError:
-        return []
-    return ["ner.model=null"]
-
-
 def test_samples_end_to_end_yield_valid_records_only(tmp_path: Path):
-    manifest = Runner(load_config(overrides=sample_overrides())).run(SAMPLES_DIR, tmp_path)
+    manifest = Runner(load_config()).run(SAMPLES_DIR, tmp_path)
     assert manifest["documents"]["failed"] == 0, manifest["failed"]
     lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:

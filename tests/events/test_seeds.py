@@ -8,30 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import load_config
 from pipeline.document import Document
 from pipeline.io.readers import read_file
-from pipeline.resources import SAMPLES_DIR, models_dir
+from pipeline.resources import SAMPLES_DIR
 from pipeline.runner import Runner
-
-HAS_MODEL = (models_dir() / "zh_msra_ner").exists()
-needs_model = pytest.mark.skipif(not HAS_MODEL, reason="needs the statistical NER model in models/zh_msra_ner")
-
-
-def overrides() -> list[str]:
-    if HAS_MODEL:
-        return []
-    try:
-        load_config(overrides=["ner.model=null"])
-    except ConfigError:
-        return []
-    return ["ner.model=null"]
-
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, list[dict]]:
     """Events per seed, keyed by the seed's number (000 ... 004)."""
-    config = load_config(overrides=overrides())
+    config = load_config()
     docs = []
     for path in sorted(SAMPLES_DIR.glob("*.txt")):
         item = read_file(path, path.stem, config.read)
@@ -91,7 +77,6 @@ def test_every_slot_points_at_its_text(seeds):
                 assert all(value["start"] < value["end"] and value["raw_start"] <= value["raw_end"] for value in values)
 
 
-@needs_model
 def test_seed_002_chair_and_attendees(seeds):
     meetings = [event for event in of_type(seeds["002"], "meeting") if "喻红秋" in texts(event, "chair")]
     assert len(meetings) == 1
