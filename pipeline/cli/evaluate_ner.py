@@ -11,7 +11,7 @@ from ..config import load_config
 from ..evaluation.ner import evaluate_ner
 from ..ner.loading import load_ner_pipeline
 from ..resources import resolve_model
-from ..stages.ner import build_ner_pipeline
+from ..stages.ner import build_ner_pipeline, limit_torch_threads
 from . import evaluate_app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
 
@@ -38,5 +38,6 @@ def evaluate_ner_command(
             raise typer.BadParameter("ner.model is null: there is no statistical model to score (add --with-rules)")
         else:
             nlp = load_ner_pipeline(section.backend, resolve_model(section.model))
+            limit_torch_threads(section.threads)
         scores = evaluate_ner(nlp, data)
     typer.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) if as_json else scores.table())

@@ -161,30 +161,3 @@ def _char_spans(chars: Sequence[str], tags: Sequence[str]) -> list[Span]:
     for c in chars:
         offsets.append(offsets[-1] + len(c))
     return [(offsets[s], offsets[e], label) for s, e, label in tags_to_spans(tags)]
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m pipeline.evaluation.ner MODEL [DATA] [--json OUT]` until the CLI wires evaluate_ner."""
-    import argparse
-    import json
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("model", help="model directory or spaCy package name")
-    parser.add_argument("data", nargs="?", default="msra_test", help="'msra_test' or a char-tag column file")
-    parser.add_argument("--batch-size", type=int, default=256)
-    parser.add_argument("--threads", type=int, default=1, help="torch threads (throughput is per core)")
-    parser.add_argument("--json", type=Path, help="also write the scores as JSON here")
-    args = parser.parse_args(argv)
-    import torch
-
-    from pipeline.ner.loading import load_ner_pipeline
-
-    torch.set_num_threads(args.threads)
-    scores = evaluate_ner(load_ner_pipeline("spacy", args.model), args.data, args.batch_size)
-    print(scores.table())
-    if args.json:
-        args.json.write_text(json.dumps(scores.to_dict(), indent=2))
-
-
-if __name__ == "__main__":
-    main()

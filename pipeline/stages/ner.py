@@ -39,13 +39,18 @@ class NerModelError(ConfigError):
 def build_ner_pipeline(backend: str, model: str | None, rules_path: str | Path, threads: int = 1) -> Language:
     """The statistical pipeline (or a blank char-level one when ``model`` is None) plus the rules."""
     nlp = spacy.blank("zh") if model is None else _load_model(backend, model)
-    if "torch" in sys.modules:
-        # Two torch threads fighting another process on a shared machine run many times slower.
-        sys.modules["torch"].set_num_threads(threads)
+    limit_torch_threads(threads)
     if model is None:
         nlp.meta.update(name="rules_only", version="0")
     nlp.add_pipe("zh_entity_rules", config={"rules_path": str(rules_path)})
     return nlp
+
+
+def limit_torch_threads(threads: int) -> None:
+    """Cap torch's threads if a model loaded it: two threads fighting another process on a
+    shared machine run many times slower."""
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(threads)
 
 
 def _load_model(backend: str, model: str) -> Language:

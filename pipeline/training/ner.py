@@ -256,21 +256,3 @@ class Trainer:
         else:
             self.bad_evals += 1
         return self.bad_evals >= self.cfg["patience"]
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m pipeline.training.ner OUTPUT_DIR [--max-time S] [--smoke]` until the CLI wires train_ner."""
-    import argparse
-
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("output_dir", type=Path)
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
-    parser.add_argument("--max-time", type=float, default=None, help="wall-clock budget in seconds")
-    parser.add_argument("--smoke", action="store_true")
-    args = parser.parse_args(argv)
-    result = train_ner(args.output_dir, args.config, max_time=args.max_time, smoke=args.smoke)
-    print(f"best dev F1 {100 * result.best_dev_f1:.2f} after {result.epochs:.2f} epochs, {result.seconds:.0f} s")
-
-
-if __name__ == "__main__":
-    main()
