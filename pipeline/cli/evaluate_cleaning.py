@@ -1,4 +1,7 @@
-"""``python -m pipeline evaluate cleaning --gold DIR``: noise recall and content retention."""
+"""``python -m pipeline evaluate cleaning --gold DIR``: noise recall and content retention.
+
+The scorer (and through the stages spaCy and torch) is imported only when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from typing import Any
 import typer
 
 from ..config import load_config
-from ..evaluation.cleaning import GoldError, evaluate, load_gold
 from . import evaluate_app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
 
@@ -47,6 +49,8 @@ def evaluate_cleaning(
     misses: bool = typer.Option(False, "--misses", help="List the noise kept, content lost and failed checks."),
 ) -> None:
     """Clean and convert gold documents; print noise recall and content retention per document and overall."""
+    from ..evaluation.cleaning import GoldError, evaluate, load_gold
+
     with user_errors():
         try:
             documents = load_gold(gold)

@@ -1,18 +1,22 @@
-"""``python -m pipeline evaluate events --gold DIR``: event detection and slot scores on gold events."""
+"""``python -m pipeline evaluate events --gold DIR``: event detection and slot scores on gold events.
+
+The runner and the scorer (and with them spaCy and torch) are imported only when the command runs.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ..config import load_config
-from ..evaluation.events import EventScores, evaluate, load_gold
-from ..runner import Runner
 from . import evaluate_app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
+
+if TYPE_CHECKING:
+    from ..evaluation.events import EventScores
 
 
 def _row(name: str, score: dict[str, Any]) -> str:
@@ -58,6 +62,9 @@ def evaluate_events(
     errors: bool = typer.Option(False, "--errors", help="Also list missed and spurious events and wrong slots."),
 ) -> None:
     """Run the pipeline over gold documents and score event detection and slots per type and role."""
+    from ..evaluation.events import evaluate, load_gold
+    from ..runner import Runner
+
     with user_errors():
         documents = load_gold(gold)
         scores, run = evaluate(documents, Runner(load_config(config, overrides)))

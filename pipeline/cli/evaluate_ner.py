@@ -1,4 +1,7 @@
-"""``python -m pipeline evaluate ner --data FILE``: strict per-type precision, recall and F1."""
+"""``python -m pipeline evaluate ner --data FILE``: strict per-type precision, recall and F1.
+
+spaCy and torch are imported only when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,7 @@ from pathlib import Path
 import typer
 
 from ..config import load_config
-from ..evaluation.ner import evaluate_ner
-from ..ner.loading import load_ner_pipeline
 from ..resources import resolve_model
-from ..stages.ner import build_ner_pipeline, limit_torch_threads
 from . import evaluate_app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
 
@@ -29,6 +29,10 @@ def evaluate_ner_command(
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Score the configured NER model (ner.model, ner.backend) on a tagged file: exact-span P/R/F1 per type."""
+    from ..evaluation.ner import evaluate_ner
+    from ..ner.loading import load_ner_pipeline
+    from ..stages.ner import build_ner_pipeline, limit_torch_threads
+
     with user_errors():
         loaded = load_config(config, overrides)
         section = loaded.ner

@@ -1,4 +1,7 @@
-"""``python -m pipeline info``: versions, the config in force, and the models found."""
+"""``python -m pipeline info``: versions, the config in force, and the models found.
+
+The runner (and with its stages spaCy and torch) is imported only when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ import yaml
 
 from ..config import load_config
 from ..resources import models_dir
-from ..runner import package_versions
 from . import app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
 
@@ -36,6 +38,8 @@ def find_models(directory: Path) -> list[dict[str, Any]]:
 @app.command()
 def info(config: Optional[Path] = CONFIG_OPTION, overrides: list[str] = SET_OPTION) -> None:
     """Show package versions, the config in force with its hash, and the models found."""
+    from ..runner import package_versions
+
     with user_errors():
         loaded = load_config(config, overrides)
         report = {

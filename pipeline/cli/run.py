@@ -1,4 +1,7 @@
-"""``python -m pipeline run``: the main job."""
+"""``python -m pipeline run``: the main job.
+
+The runner (and with its stages spaCy and torch) is imported only when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ import typer
 
 from ..resources import SAMPLES_DIR
 from ..config import load_config
-from ..runner import Runner
 from . import app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
 
@@ -33,6 +35,8 @@ def run(
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
 ) -> None:
     """Process documents into events.jsonl, documents.jsonl, errors.jsonl and manifest.json."""
+    from ..runner import Runner
+
     with user_errors():
         if glob is not None:
             overrides = [*overrides, f"read.glob={glob}"]

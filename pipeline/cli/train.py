@@ -1,6 +1,6 @@
 """``python -m pipeline train ner``: fine-tune the NER model on your annotations, or rebuild the shipped one.
 
-torch and `datasets` are imported only when the command runs.
+spaCy, torch and `datasets` are imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 
 import typer
 
-from ..training.formats import FORMATS
+from ..training.format_names import FORMATS
 from .common import user_errors
 
 #: The formats as choices for --format (values are the names `read_annotations` takes).
@@ -44,6 +44,9 @@ LABELS = typer.Option(
     [], "--labels", "-l", help="Labels your data may use besides the base model's (repeatable or comma-separated); others rejected."
 )
 MAX_EPOCHS = typer.Option(None, "--max-epochs", min=1, help="Override training.max_epochs of the config.")
+MAX_STEPS = typer.Option(
+    None, "--max-steps", min=1, help="Stop after this many batches: unlike --max-time, the same model on any machine."
+)
 CONFIG = typer.Option(None, "--config", "-c", help="Training hyperparameters (default: configs/ner/bilstm_crf.yaml).")
 OPENCC = typer.Option("t2s", "--opencc", help="OpenCC table for Traditional segments, as in the convert stage: t2s, hk2s, tw2s, none.")
 MSRA_TEST = typer.Option(None, "--msra-test-sentences", min=0, help="Score on the first N MSRA test sentences (default all; 0 skips).")
@@ -64,6 +67,7 @@ def train_ner_command(
     max_time: Optional[str] = MAX_TIME,
     labels: list[str] = LABELS,
     max_epochs: Optional[int] = MAX_EPOCHS,
+    max_steps: Optional[int] = MAX_STEPS,
     config: Optional[Path] = CONFIG,
     opencc: str = OPENCC,
     msra_test: Optional[int] = MSRA_TEST,
@@ -85,7 +89,8 @@ def train_ner_command(
         _check_output(output, force)
         seconds = parse_duration(max_time)
         if not data:
-            _rebuild_shipped(output, config or DEFAULT_CONFIG, seconds, smoke, progress)
+            limits = {"max_time": seconds, "max_epochs": max_epochs, "max_steps": max_steps}
+            _rebuild_shipped(output, config or DEFAULT_CONFIG, limits, smoke, progress)
             return
         from ..training.retrain import retrain_ner
 
@@ -101,6 +106,7 @@ def train_ner_command(
             config=config or DEFAULT_CONFIG,
             smoke=smoke,
             max_epochs=max_epochs,
+            max_steps=max_steps,
             msra_test_sentences=msra_test,
             opencc=opencc,
             seed=seed,
@@ -111,11 +117,11 @@ def train_ner_command(
     typer.echo(f"model {result.report['model']} written to {output}/; run it with: python -m pipeline run --set ner.model={output}")
 
 
-def _rebuild_shipped(output: Path, config: Path, seconds: Optional[float], smoke: bool, progress: bool) -> None:
+def _rebuild_shipped(output: Path, config: Path, limits: dict, smoke: bool, progress: bool) -> None:
     """No --data: the MSRA training that produced models/zh_msra_ner (pipeline.training.ner)."""
     from ..training.ner import train_ner
 
-    result = train_ner(output, config, max_time=seconds, smoke=smoke, progress=progress)
+    result = train_ner(output, config, **limits, smoke=smoke, progress=progress)
     typer.echo(f"best dev F1 {100 * result.best_dev_f1:.2f} after {result.epochs:.2f} epochs in {result.seconds:.0f} s -> {output}/")
 
 

@@ -22,13 +22,13 @@ from pipeline.document import Document
 from pipeline.io.readers import InputError, is_saved_dataset
 from pipeline.ner.component import SENTENCE_END
 from pipeline.ner.msra import Sentence, Span, parse_column_lines, spans_to_tags, tags_to_spans
+from pipeline.training.format_names import FORMATS
 
 if TYPE_CHECKING:
     from pipeline.conversion import ScriptConverter
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("columns", "doccano", "label-studio", "docbin", "datasets")
 TAG_PATTERN = re.compile(r"^(O|[BIMES]-\S+)$")
 TAG_COLUMNS = ("tags", "ner_tags", "labels")
 SPAN_KEYS = ("entities", "label", "labels", "spans")
