@@ -10,10 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from pipeline.ner.lexicon import Lexicon
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 NEG = -10000.0
@@ -32,13 +35,39 @@ def normalise_char(ch: str) -> str:
     return ch.lower()
 
 
+#: `normalise_char` as a str.translate table (the lower-casing is done after translating).
+_FOLD = {c: " " for c in range(0x3001) if chr(c).isspace()} | {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
+def normalise_chars(chars: Sequence[str]) -> list[str]:
+    """`normalise_char` over a sequence, on the whole string at once when lengths allow."""
+    text = "".join(chars)
+    if len(text) == len(chars):
+        folded = text.translate(_FOLD).lower()
+        if len(folded) == len(text):
+            return list(folded)
+    return [normalise_char(c) for c in chars]
+
+
+class Encoded(NamedTuple):
+    """Model inputs of one sentence: char ids, the len+1 bigram ids, lexicon flag ints."""
+
+    chars: list[int]
+    bigrams: list[int]
+    lexicon: list[int]
+
+
 @dataclass
 class Vocab:
-    """Char and bigram vocabularies plus the tag set; index 0 is padding, 1 unknown."""
+    """Char and bigram vocabularies, the tag set and the optional word lexicon.
+
+    Index 0 is padding, 1 unknown. The lexicon is saved in its own file, not in `to_dict`.
+    """
 
     chars: list[str]
     bigrams: list[str]
     tags: list[str]
+    lexicon: Lexicon | None = None
     char_index: dict[str, int] = field(init=False, repr=False)
     bigram_index: dict[str, int] = field(init=False, repr=False)
 
@@ -48,7 +77,12 @@ class Vocab:
 
     @classmethod
     def build(
-        cls, sentences: Iterable[Sequence[str]], tags: Sequence[str], min_char: int, min_bigram: int
+        cls,
+        sentences: Iterable[Sequence[str]],
+        tags: Sequence[str],
+        min_char: int,
+        min_bigram: int,
+        lexicon: Lexicon | None = None,
     ) -> Vocab:
         """Keep chars and bigrams seen at least `min_*` times, so that `<unk>` gets trained too."""
         chars: Counter[str] = Counter()
@@ -59,17 +93,23 @@ class Vocab:
             bigrams.update(_bigrams(norm))
         keep_chars = sorted(c for c, n in chars.items() if n >= min_char)
         keep_bigrams = sorted(b for b, n in bigrams.items() if n >= min_bigram)
-        return cls([PAD, UNK, *keep_chars], [PAD, UNK, *keep_bigrams], list(tags))
+        return cls([PAD, UNK, *keep_chars], [PAD, UNK, *keep_bigrams], list(tags), lexicon)
 
     def to_dict(self) -> dict:
-        return {"chars": self.chars, "bigrams": self.bigrams, "tags": self.tags}
+        classes = self.lexicon.classes if self.lexicon is not None else []
+        return {"chars": self.chars, "bigrams": self.bigrams, "tags": self.tags, "lexicon_classes": classes}
 
-    def encode(self, chars: Sequence[str]) -> tuple[list[int], list[int]]:
-        """Char ids and bigram ids; bigram i is chars i..i+1, with sentence boundary markers."""
-        norm = [normalise_char(c) for c in chars]
+    @property
+    def n_lexicon_flags(self) -> int:
+        return self.lexicon.n_flags if self.lexicon is not None else 0
+
+    def encode(self, chars: Sequence[str]) -> Encoded:
+        """Char ids, bigram ids (bigram i is chars i..i+1, with boundary markers), lexicon flags."""
+        norm = normalise_chars(chars)
         char_ids = [self.char_index.get(c, 1) for c in norm]
         bigram_ids = [self.bigram_index.get(b, 1) for b in _bigrams(norm)]
-        return char_ids, bigram_ids
+        flags = self.lexicon.flags(norm) if self.lexicon is not None else [0] * len(norm)
+        return Encoded(char_ids, bigram_ids, flags)
 
 
 def _bigrams(chars: Sequence[str]) -> list[str]:
@@ -165,15 +205,16 @@ class ModelConfig:
 
 
 class BiLSTMCRF(nn.Module):
-    """Char + left/right bigram embeddings -> BiLSTM -> linear emissions -> CRF."""
+    """Char + left/right bigram embeddings (+ lexicon flags) -> BiLSTM -> linear emissions -> CRF."""
 
     def __init__(self, vocab: Vocab, cfg: ModelConfig) -> None:
         super().__init__()
         self.char_emb = nn.Embedding(len(vocab.chars), cfg.char_dim, padding_idx=0, sparse=True)
         self.bigram_emb = nn.Embedding(len(vocab.bigrams), cfg.bigram_dim, padding_idx=0, sparse=True)
         self.dropout = nn.Dropout(cfg.dropout)
+        self.register_buffer("lexicon_bits", torch.arange(vocab.n_lexicon_flags), persistent=False)
         self.lstm = nn.LSTM(
-            cfg.char_dim + 2 * cfg.bigram_dim,
+            cfg.char_dim + 2 * cfg.bigram_dim + vocab.n_lexicon_flags,
             cfg.hidden,
             num_layers=cfg.layers,
             bidirectional=True,
@@ -183,23 +224,24 @@ class BiLSTMCRF(nn.Module):
         self.out = nn.Linear(2 * cfg.hidden, len(vocab.tags))
         self.crf = CRF(vocab.tags)
 
-    def emissions(self, chars: torch.Tensor, bigrams: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """Per-position tag scores (B, T, K); `bigrams` has T+1 columns."""
-        x = torch.cat(
-            [self.char_emb(chars), self.bigram_emb(bigrams[:, :-1]), self.bigram_emb(bigrams[:, 1:])],
-            dim=-1,
-        )
-        packed = pack_padded_sequence(self.dropout(x), lengths, batch_first=True, enforce_sorted=False)
-        hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=chars.shape[1])
+    def emissions(self, batch: Batch) -> torch.Tensor:
+        """Per-position tag scores (B, T, K)."""
+        bigrams = batch.bigrams
+        parts = [self.char_emb(batch.chars), self.bigram_emb(bigrams[:, :-1]), self.bigram_emb(bigrams[:, 1:])]
+        if len(self.lexicon_bits):
+            parts.append((batch.lexicon.unsqueeze(-1) >> self.lexicon_bits & 1).float())
+        x = torch.cat(parts, dim=-1)
+        packed = pack_padded_sequence(self.dropout(x), batch.lengths, batch_first=True, enforce_sorted=False)
+        total = batch.chars.shape[1]
+        hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=total)
         return self.out(self.dropout(hidden))
 
     def loss(self, batch: Batch) -> torch.Tensor:
-        em = self.emissions(batch.chars, batch.bigrams, batch.lengths)
-        return self.crf.nll(em, batch.tags, batch.mask)
+        return self.crf.nll(self.emissions(batch), batch.tags, batch.mask)
 
     @torch.no_grad()
     def predict(self, batch: Batch) -> list[list[int]]:
-        return self.crf.decode(self.emissions(batch.chars, batch.bigrams, batch.lengths), batch.mask)
+        return self.crf.decode(self.emissions(batch), batch.mask)
 
 
 @dataclass
@@ -208,34 +250,35 @@ class Batch:
 
     chars: torch.Tensor
     bigrams: torch.Tensor
+    lexicon: torch.Tensor
     lengths: torch.Tensor
     mask: torch.Tensor
     tags: torch.Tensor | None = None
 
 
-def make_batch(encoded: Sequence[tuple[list[int], list[int]]], tags: Sequence[list[int]] | None = None) -> Batch:
+def make_batch(encoded: Sequence[Encoded], tags: Sequence[list[int]] | None = None) -> Batch:
     """Pad encoded sentences (non-empty) into tensors."""
-    lengths = [len(c) for c, _ in encoded]
+    lengths = [len(e.chars) for e in encoded]
     width = max(lengths)
     chars = torch.zeros(len(encoded), width, dtype=torch.long)
     bigrams = torch.zeros(len(encoded), width + 1, dtype=torch.long)
+    lexicon = torch.zeros(len(encoded), width, dtype=torch.long)
     tag_ids = torch.zeros(len(encoded), width, dtype=torch.long)
-    for i, (c, b) in enumerate(encoded):
-        chars[i, : len(c)] = torch.tensor(c)
-        bigrams[i, : len(b)] = torch.tensor(b)
+    for i, e in enumerate(encoded):
+        chars[i, : len(e.chars)] = torch.tensor(e.chars)
+        bigrams[i, : len(e.bigrams)] = torch.tensor(e.bigrams)
+        lexicon[i, : len(e.lexicon)] = torch.tensor(e.lexicon)
         if tags is not None:
-            tag_ids[i, : len(c)] = torch.tensor(tags[i])
+            tag_ids[i, : len(e.chars)] = torch.tensor(tags[i])
     length_t = torch.tensor(lengths)
     mask = torch.arange(width).unsqueeze(0) < length_t.unsqueeze(1)
-    return Batch(chars, bigrams, length_t, mask, tag_ids if tags is not None else None)
+    return Batch(chars, bigrams, lexicon, length_t, mask, tag_ids if tags is not None else None)
 
 
-def predict_tag_ids(
-    model: BiLSTMCRF, encoded: Sequence[tuple[list[int], list[int]]], batch_size: int
-) -> list[list[int]]:
+def predict_tag_ids(model: BiLSTMCRF, encoded: Sequence[Encoded], batch_size: int) -> list[list[int]]:
     """Viterbi tag ids for encoded sentences, in input order; batches are length-sorted."""
     model.eval()
-    order = sorted((i for i, (c, _) in enumerate(encoded) if c), key=lambda i: len(encoded[i][0]))
+    order = sorted((i for i, e in enumerate(encoded) if e.chars), key=lambda i: len(encoded[i].chars))
     result: list[list[int]] = [[] for _ in encoded]
     for k in range(0, len(order), batch_size):
         chunk = order[k : k + batch_size]

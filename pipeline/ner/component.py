@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 FACTORY = "bilstm_crf_ner"
 SENTENCE_END_CHARS = frozenset("。！？!?；;\n")
 SENTENCE_END = re.compile(f"[{''.join(sorted(SENTENCE_END_CHARS))}]")  # also used by training.formats
-CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE = "cfg.json", "vocab.json", "model.pt"
+CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE, LEXICON_FILE = "cfg.json", "vocab.json", "model.pt", "lexicon.tsv"
 
 
 @Language.factory(FACTORY, default_config={"batch_size": 128, "max_length": 150})
@@ -127,6 +127,8 @@ class BiLSTMCRFNer(EntityTagger):
         path.mkdir(parents=True, exist_ok=True)
         (path / CONFIG_FILE).write_text(json.dumps(asdict(self.model_cfg), indent=2))
         (path / VOCAB_FILE).write_text(json.dumps(self.vocab.to_dict(), ensure_ascii=False))
+        if self.vocab.lexicon is not None:
+            self.vocab.lexicon.write(path / LEXICON_FILE)
         state = {k: v.half() if v.is_floating_point() else v for k, v in self.model.state_dict().items()}
         torch.save(state, path / WEIGHTS_FILE)
 
@@ -135,13 +137,17 @@ class BiLSTMCRFNer(EntityTagger):
         import torch
 
         from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
+        from pipeline.ner.lexicon import Lexicon
 
         path = Path(path)
         for needed in (CONFIG_FILE, VOCAB_FILE, WEIGHTS_FILE):
             if not (path / needed).exists():
                 raise FileNotFoundError(f"{path / needed} missing: not a {FACTORY} model directory")
         cfg = ModelConfig(**json.loads((path / CONFIG_FILE).read_text()))
-        vocab = Vocab(**json.loads((path / VOCAB_FILE).read_text(encoding="utf-8")))
+        vocab_data = json.loads((path / VOCAB_FILE).read_text(encoding="utf-8"))
+        classes = vocab_data.pop("lexicon_classes", [])
+        lexicon = Lexicon.read(path / LEXICON_FILE, classes) if classes else None
+        vocab = Vocab(**vocab_data, lexicon=lexicon)
         model = BiLSTMCRF(vocab, cfg)
         state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})

@@ -10,6 +10,7 @@ import copy
 import json
 import random
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,14 +48,18 @@ class TrainResult:
     history: list[dict] = field(default_factory=list)
 
 
-def load_config(path: str | Path = DEFAULT_CONFIG, smoke: bool = False) -> dict[str, Any]:
-    """Read the YAML config; in smoke mode overlay the `smoke` section onto it."""
+def load_config(
+    path: str | Path = DEFAULT_CONFIG, smoke: bool = False, *, max_epochs: int | None = None, max_steps: int | None = None
+) -> dict[str, Any]:
+    """Read the YAML config; in smoke mode overlay the `smoke` section; then the given limits."""
     cfg = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     smoke_cfg = cfg.pop("smoke", {})
     if smoke:
         cfg["model"].update(smoke_cfg.get("model", {}))
         cfg["training"].update({k: v for k, v in smoke_cfg.items() if k in cfg["training"]})
         cfg["data"].update({k: v for k, v in smoke_cfg.items() if k.endswith("_sentences")})
+    limits = {"max_epochs": max_epochs, "max_steps": max_steps}
+    cfg["training"].update({k: v for k, v in limits.items() if v is not None})
     return cfg
 
 
@@ -63,6 +68,8 @@ def train_ner(
     config: str | Path = DEFAULT_CONFIG,
     *,
     max_time: float | None = None,
+    max_epochs: int | None = None,
+    max_steps: int | None = None,
     smoke: bool = False,
     train_file: str | Path | None = None,
     dev_file: str | Path | None = None,
@@ -72,12 +79,13 @@ def train_ner(
     """Train, keep the best dev checkpoint, and write a spaCy pipeline to `output_dir`.
 
     max_time: wall-clock budget in seconds (checked every step); None trains until
-        `max_epochs` or early stopping. smoke: tiny data and model, for CI.
+        `max_epochs`, `max_steps` or early stopping. max_epochs/max_steps override the config.
+    smoke: tiny data and model, for CI.
     train_file/dev_file: char-tag column files instead of MSRA (dev is then required).
     """
     import torch
 
-    cfg = load_config(config, smoke)
+    cfg = load_config(config, smoke, max_epochs=max_epochs, max_steps=max_steps)
     train_cfg = cfg["training"]
     torch.set_num_threads(train_cfg["threads"])
     random.seed(train_cfg["seed"])
@@ -130,10 +138,20 @@ def _repair(sentence: Sentence) -> Sentence:
 
 
 def _build_model(cfg: dict, train: list[Sentence]) -> tuple[BiLSTMCRF, Vocab]:
-    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
+    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
 
-    vocab = Vocab.build((c for c, _ in train), TAGS, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"])
+    vocab = build_vocab((c for c, _ in train), TAGS, cfg)
     return BiLSTMCRF(vocab, ModelConfig(**cfg["model"])), vocab
+
+
+def build_vocab(sentences: Iterable[Sequence[str]], tags: Sequence[str], cfg: dict) -> Vocab:
+    """Char and bigram vocabularies over `sentences`, plus the lexicon the config asks for."""
+    from pipeline.ner.bilstm_crf_model import Vocab, normalise_char
+    from pipeline.ner.lexicon import jieba_lexicon
+
+    lexicon_cfg = cfg.get("lexicon")
+    lexicon = jieba_lexicon(lexicon_cfg["classes"], normalise_char) if lexicon_cfg else None
+    return Vocab.build(sentences, tags, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"], lexicon)
 
 
 def build_pipeline(model: BiLSTMCRF, vocab: Vocab, cfg: dict) -> Language:
@@ -192,13 +210,19 @@ class Trainer:
                 loss = self._step(batch)
                 bar.set_postfix(loss=f"{loss:.2f}", best_dev_f1=f"{100 * max(self.best_f1, 0):.2f}")
                 self.epochs_done = epoch + (k + 1) / len(batches)
-                if self._out_of_time() or (self.steps % self.cfg["eval_every"] == 0 and self._evaluate()):
+                if self._out_of_budget() or (self.steps % self.cfg["eval_every"] == 0 and self._evaluate()):
                     return
             if self.steps % self.cfg["eval_every"] and self._evaluate():
                 return
 
-    def _out_of_time(self) -> bool:
-        if self.max_time is None or self.elapsed() < self.max_time:
+    def _out_of_budget(self) -> bool:
+        """Past `max_time` seconds or the config's `max_steps`: evaluate one last time and stop.
+
+        `max_steps` makes a time-limited run reproducible: the same steps on any machine.
+        """
+        max_steps = self.cfg.get("max_steps")
+        out_of_time = self.max_time is not None and self.elapsed() >= self.max_time
+        if not out_of_time and (max_steps is None or self.steps < max_steps):
             return False
         self._evaluate()
         return True

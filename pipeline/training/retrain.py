@@ -25,7 +25,7 @@ from pipeline.evaluation.ner import NERScores, score_spans
 from pipeline.ner.msra import WHEEL_SHA256, Sentence, load_msra, read_msra_split, sha256_file, tags_to_spans
 from pipeline.resources import resolve_model
 from pipeline.training.formats import Example, read_annotations, to_sentences
-from pipeline.training.ner import DEFAULT_CONFIG, Trainer, build_pipeline, load_config
+from pipeline.training.ner import DEFAULT_CONFIG, Trainer, build_pipeline, build_vocab, load_config
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -90,6 +90,7 @@ def retrain_ner(
     config: str | Path = DEFAULT_CONFIG,
     smoke: bool = False,
     max_epochs: int | None = None,
+    max_steps: int | None = None,
     msra_test_sentences: int | None = None,
     opencc: str | None = "t2s",
     seed: int = 13,
@@ -109,9 +110,7 @@ def retrain_ner(
         raise ValueError(f"--dev-split must be between 0 and 1 (exclusive), got {dev_split}")
     if not 0 <= mix_base_data <= 1:
         raise ValueError(f"--mix-base-data must be between 0 and 1, got {mix_base_data}")
-    cfg = load_config(config, smoke)
-    if max_epochs is not None:
-        cfg["training"]["max_epochs"] = max_epochs
+    cfg = load_config(config, smoke, max_epochs=max_epochs, max_steps=max_steps)
     base_nlp = load_base(base) if base else None
     base_labels = _labels(_component(base_nlp).vocab.tags) if base_nlp else []
     allowed = set(labels) | set(base_labels) if labels else None
@@ -227,7 +226,7 @@ def extend_model(
     new_chars = [c for c in seen.chars if c not in vocab.char_index]
     new_bigrams = [b for b in seen.bigrams if b not in vocab.bigram_index]
     new_tags = [f"{p}-{label}" for label in labels if f"B-{label}" not in vocab.tags for p in "BMES"]
-    extended = Vocab(vocab.chars + new_chars, vocab.bigrams + new_bigrams, vocab.tags + new_tags)
+    extended = Vocab(vocab.chars + new_chars, vocab.bigrams + new_bigrams, vocab.tags + new_tags, vocab.lexicon)
     grown = BiLSTMCRF(extended, model_cfg)
     state = grown.state_dict()
     for name, old in model.state_dict().items():
@@ -240,10 +239,10 @@ def extend_model(
 
 def new_model(sentences: Sequence[Sentence], labels: Sequence[str], cfg: dict) -> tuple["BiLSTMCRF", "Vocab", "ModelConfig"]:
     """A fresh model (architecture from the config) over the training characters and `labels`."""
-    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
+    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
 
     tags = ["O"] + [f"{p}-{label}" for label in labels for p in "BMES"]
-    vocab = Vocab.build((c for c, _ in sentences), tags, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"])
+    vocab = build_vocab((c for c, _ in sentences), tags, cfg)
     model_cfg = ModelConfig(**cfg["model"])
     return BiLSTMCRF(vocab, model_cfg), vocab, model_cfg
 

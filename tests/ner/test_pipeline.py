@@ -5,7 +5,7 @@ import spacy
 from spacy.tokens import Span
 
 from pipeline.evaluation.ner import evaluate_ner
-from pipeline.ner.component import EntityTagger
+from pipeline.ner.component import LEXICON_FILE, EntityTagger
 from pipeline.ner.loading import load_ner_pipeline
 from pipeline.training.ner import train_ner
 
@@ -23,6 +23,7 @@ def tiny_model(corpus_dir, tmp_path_factory):
 def test_smoke_model_round_trips_and_tags_in_pipe(tiny_model):
     nlp = load_ner_pipeline("spacy", tiny_model)
     assert nlp.pipe_names == ["ner"]
+    assert (tiny_model / "ner" / LEXICON_FILE).exists() and nlp.get_pipe("ner").vocab.lexicon is not None
     assert (nlp.meta["name"], nlp.meta["version"]) == ("zh_msra_ner", "0.1.0")
     texts = ["张伟在河南省考察国务院扶贫办。", "", "长" * 400, "北京的河南日报召开会议，李娜主持。"]
     docs = list(nlp.pipe(texts, batch_size=2))
@@ -32,6 +33,14 @@ def test_smoke_model_round_trips_and_tags_in_pipe(tiny_model):
         assert {e.label_ for e in doc.ents} <= {"ORG", "PER", "LOC"}
     reloaded = spacy.load(tiny_model)
     assert [e.text for e in reloaded(texts[0]).ents] == [e.text for e in docs[0].ents]
+
+
+def test_max_steps_stops_training_at_that_step(corpus_dir, tmp_path):
+    result = train_ner(
+        tmp_path / "m", smoke=True, train_file=corpus_dir / "train.txt", dev_file=corpus_dir / "dev.txt",
+        max_steps=3, progress=False,
+    )
+    assert result.history[-1]["step"] == 3 and result.epochs < 1
 
 
 class FixedTagger(EntityTagger):

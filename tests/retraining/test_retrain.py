@@ -103,7 +103,7 @@ def test_extended_model_starts_where_the_base_was(policy_doccano, tiny_config):
 def _emissions(model, encoded):
     batch = make_batch([encoded])
     with torch.no_grad():
-        return model.emissions(batch.chars, batch.bigrams, batch.lengths)
+        return model.emissions(batch)
 
 
 def test_base_errors(tmp_path):
@@ -126,7 +126,7 @@ def test_parse_duration_rejects(text):
 @needs_msra
 def test_without_data_the_cli_trains_the_shipped_recipe_on_msra(tmp_path):
     output = tmp_path / "zh_msra_smoke"
-    result = CliRunner().invoke(app, ["train", "ner", "--output", str(output), "--smoke", "--max-time", "3s", "--no-progress"])
+    result = CliRunner().invoke(app, ["train", "ner", "--output", str(output), "--smoke", "--max-steps", "3", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "best dev F1" in result.output and (output / "meta.json").is_file()
 
