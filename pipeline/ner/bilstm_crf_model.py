@@ -170,7 +170,7 @@ class CRF(nn.Module):
         gold = gold + end[tags[batch, lengths - 1]]
         return (torch.logsumexp(alpha + end, dim=1) - gold).sum()
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
         """Viterbi best tag ids per sequence (unpadded).
 
@@ -239,7 +239,7 @@ class BiLSTMCRF(nn.Module):
     def loss(self, batch: Batch) -> torch.Tensor:
         return self.crf.nll(self.emissions(batch), batch.tags, batch.mask)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def predict(self, batch: Batch) -> list[list[int]]:
         return self.crf.decode(self.emissions(batch), batch.mask)
 

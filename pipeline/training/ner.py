@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = configs_dir() / "ner" / "bilstm_crf.yaml"
 TAGS = ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in "BMES"]
-MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.1.0"
+MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.2.0"
 
 
 @dataclass

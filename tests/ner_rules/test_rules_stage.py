@@ -51,6 +51,13 @@ def test_entities_map_back_to_the_raw_traditional_text(stage):
     assert doc.raw_text[org.raw_start : org.raw_end] == "住房和城鄉(xiāng)建設(shè)部黨組"
 
 
+def test_the_statistical_model_tags_traditional_text_after_conversion():
+    doc = cleaned("國家主席江澤民在北京會見了美國總統克林頓。")
+    assert NerStage(load_config()).process_batch([doc]) == []
+    raw = {(e.text, e.label): doc.raw_text[e.raw_start : e.raw_end] for e in doc.entities}
+    assert raw[("江泽民", "PER")] == "江澤民" and raw[("美国", "LOC")] == "美國"
+
+
 def test_norms_use_the_publication_date(stage):
     doc = cleaned(RAW)
     stage.process_batch([doc])
