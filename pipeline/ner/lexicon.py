@@ -13,7 +13,7 @@ exactly the dictionary it was trained with and needs no jieba at run time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 POSITIONS = "BMES"
@@ -22,7 +22,7 @@ NO_MATCH = "\x00"  # stands in for tokens that are not one character, so no word
 
 
 class Lexicon:
-    """Words with a bit mask of classes, matched longest-first along a character sequence."""
+    """Words with a bit mask of classes; every word found in a character sequence sets flags."""
 
     def __init__(self, classes: Sequence[str], words: Mapping[str, int]) -> None:
         self.classes = list(classes)
@@ -88,7 +88,7 @@ class Lexicon:
         return cls(classes, words)
 
 
-def jieba_lexicon(classes: Mapping[str, Sequence[str]], normalise) -> Lexicon:
+def jieba_lexicon(classes: Mapping[str, Sequence[str]], normalise: Callable[[str], str]) -> Lexicon:
     """The lexicon from the dictionary bundled with jieba, with `classes` as {class: [POS tags]}.
 
     `normalise` maps one character to its model form (full-width folding, lower case), so
@@ -100,7 +100,9 @@ def jieba_lexicon(classes: Mapping[str, Sequence[str]], normalise) -> Lexicon:
     return Lexicon([WORD_CLASS, *classes], _class_masks(lines, classes, normalise))
 
 
-def _class_masks(lines: Iterable[str], classes: Mapping[str, Sequence[str]], normalise) -> dict[str, int]:
+def _class_masks(
+    lines: Iterable[str], classes: Mapping[str, Sequence[str]], normalise: Callable[[str], str]
+) -> dict[str, int]:
     """{word: mask}; bit 0 is the word class, bit k the k-th entry of `classes`."""
     bit_of_tag = {tag: 1 << (k + 1) for k, tags in enumerate(classes.values()) for tag in tags}
     words: dict[str, int] = {}
