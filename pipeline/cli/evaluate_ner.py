@@ -37,7 +37,7 @@ def evaluate_ner_command(
         loaded = load_config(config, overrides)
         section = loaded.ner
         if with_rules:
-            nlp = build_ner_pipeline(section.backend, section.model, loaded.rule_path(section.rules))
+            nlp = build_ner_pipeline(section.backend, section.model, loaded.rule_path(section.rules), section.threads)
         elif section.model is None:
             raise typer.BadParameter("ner.model is null: there is no statistical model to score (add --with-rules)")
         else:
