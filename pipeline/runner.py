@@ -14,6 +14,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from importlib import metadata
 from itertools import islice
@@ -101,14 +102,29 @@ class BatchResult:
 
 
 class Runner:
-    """Builds the stages once from a config and runs them over any number of inputs."""
+    """Builds the stages once from a config and runs them over any number of inputs.
+
+    The stages (and so the models) are built on first use: a run with workers builds them only
+    in the worker processes and takes their descriptions for the manifest from one worker.
+    """
 
     def __init__(self, config: Config):
         self.config = config
         self.config_sha = config.sha()
-        self.stages: list[Stage] = build_stages(config)
-        ner_model = next((stage.describe().get("model") for stage in self.stages if stage.name == "ner"), None)
-        self.pipeline_info = {"version": __version__, "ner_model": ner_model, "config_sha": self.config_sha}
+
+    @cached_property
+    def stages(self) -> list[Stage]:
+        return build_stages(self.config)
+
+    @cached_property
+    def stage_descriptions(self) -> dict[str, dict[str, Any]]:
+        return {stage.name: stage.describe() for stage in self.stages}
+
+    @cached_property
+    def pipeline_info(self) -> dict[str, Any]:
+        """Written into every event record: package version, NER model, config hash."""
+        ner_model = self.stage_descriptions.get("ner", {}).get("model")
+        return {"version": __version__, "ner_model": ner_model, "config_sha": self.config_sha}
 
     def process(self, docs: list[Document], seconds: dict[str, float] | None = None) -> list[StageFailure]:
         """Run the stages over a batch in place; failed documents leave the batch."""
@@ -183,6 +199,7 @@ class Runner:
             return
         context = multiprocessing.get_context("spawn")
         with context.Pool(workers, initializer=_init_worker, initargs=(self.config,)) as pool:
+            self.stage_descriptions, self.pipeline_info = pool.apply(_describe_in_worker)
             sized = ((len(batch), batch) for batch in batches)
             yield from pool.imap(_process_in_worker, sized)
 
@@ -225,7 +242,7 @@ class Runner:
             "config": self.config.to_dict(),
             "config_sha": self.config_sha,
             "rule_files": {stage: str(path) for stage, path in self.config.rule_files().items()},
-            "stages": {stage.name: stage.describe() for stage in self.stages},
+            "stages": self.stage_descriptions,
             "documents": stats.counts(),
             "characters": stats.characters,
             "timing": {
@@ -253,6 +270,11 @@ def _init_worker(config: Config) -> None:
 
     torch.set_num_threads(1)
     _worker_runner = Runner(config)
+
+
+def _describe_in_worker() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    assert _worker_runner is not None, "worker not initialised"
+    return _worker_runner.stage_descriptions, _worker_runner.pipeline_info
 
 
 def _process_in_worker(sized: tuple[int, list[InputItem]]) -> tuple[int, BatchResult]:

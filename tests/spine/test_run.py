@@ -120,11 +120,16 @@ def test_overrides_change_the_config_and_its_hash(tmp_path):
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["errors.jsonl", "manifest.json"]
 
 
-def test_workers_produce_the_same_outputs_in_the_same_order(tmp_path):
+def test_workers_produce_the_same_outputs_in_the_same_order(tmp_path, monkeypatch):
     config = load_config(overrides=["run.batch_size=2"])
-    runner = Runner(config)
-    single = runner.run(SAMPLES_DIR, tmp_path / "one")
-    parallel = runner.run(SAMPLES_DIR, tmp_path / "two", workers=2)
+    single = Runner(config).run(SAMPLES_DIR, tmp_path / "one")
+
+    def built_in_main_process(_config):
+        raise AssertionError("with workers the main process must not build the stages")
+
+    monkeypatch.setattr("pipeline.runner.build_stages", built_in_main_process)  # spawned workers import afresh
+    parallel = Runner(config).run(SAMPLES_DIR, tmp_path / "two", workers=2)
     assert parallel["documents"] == single["documents"]
+    assert parallel["stages"] == single["stages"] and parallel["pipeline"] == single["pipeline"]
     for name in ("documents.jsonl", "events.jsonl"):
         assert read_jsonl(tmp_path / "two" / name) == read_jsonl(tmp_path / "one" / name)
