@@ -103,12 +103,17 @@ class Vocab:
     def n_lexicon_flags(self) -> int:
         return self.lexicon.n_flags if self.lexicon is not None else 0
 
-    def encode(self, chars: Sequence[str]) -> Encoded:
-        """Char ids, bigram ids (bigram i is chars i..i+1, with boundary markers), lexicon flags."""
+    def encode(self, chars: Sequence[str], lexicon: Lexicon | None = None) -> Encoded:
+        """Char ids, bigram ids (bigram i is chars i..i+1, with boundary markers), lexicon flags.
+
+        `lexicon` replaces the vocabulary's own for this sentence (training folds, see
+        `pipeline.ner.lexicon.gazetteer_lexicons`); it must have the same classes.
+        """
         norm = normalise_chars(chars)
         char_ids = [self.char_index.get(c, 1) for c in norm]
         bigram_ids = [self.bigram_index.get(b, 1) for b in _bigrams(norm)]
-        flags = self.lexicon.flags(norm) if self.lexicon is not None else [0] * len(norm)
+        lexicon = lexicon or self.lexicon
+        flags = lexicon.flags(norm) if lexicon is not None else [0] * len(norm)
         return Encoded(char_ids, bigram_ids, flags)
 
 

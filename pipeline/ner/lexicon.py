@@ -5,7 +5,9 @@ Ma et al. 2020 "SoftLexicon") recover them from a dictionary. We use the cheap f
 character and every word class, four flags saying whether some lexicon word of that class
 Begins, continues (Middle), Ends or is (Single) at that character. Classes come from the
 part-of-speech tags of jieba's dictionary (349k words; `nr` person names, `ns` places, `nt`
-organisations), so the flags double as a gazetteer.
+organisations), so the flags double as a gazetteer. With `lexicon.gazetteer` in the training
+config, the entity strings annotated in the training data are added as one more class per label
+(`gazetteer:ORG`, ...; see `gazetteer_lexicons` for how training avoids trusting them blindly).
 
 The lexicon is saved inside the model directory (`lexicon.tsv`), so a trained model carries
 exactly the dictionary it was trained with and needs no jieba at run time.
@@ -16,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from pipeline.ner.msra import Sentence, tags_to_spans
+
 POSITIONS = "BMES"
 WORD_CLASS = "word"  # every lexicon word belongs to it, whatever its part of speech
+GAZETTEER_CLASS = "gazetteer:{}"  # class of the entity strings of one label seen in training data
 NO_MATCH = "\x00"  # stands in for tokens that are not one character, so no word spans them
 
 
@@ -74,6 +79,14 @@ class Lexicon:
                     break
         return result
 
+    def extended(self, classes: Sequence[str], words: Mapping[str, int]) -> Lexicon:
+        """This lexicon plus `words`, whose masks are over `classes`, appended after the present ones."""
+        shift = len(self.classes)
+        merged = dict(self.words)
+        for word, mask in words.items():
+            merged[word] = merged.get(word, 0) | mask << shift
+        return Lexicon([*self.classes, *classes], merged)
+
     def write(self, path: str | Path) -> None:
         """`word<TAB>class mask` per line, sorted, so the file hashes the same on every run."""
         lines = (f"{w}\t{m}\n" for w, m in sorted(self.words.items()))
@@ -117,3 +130,50 @@ def _class_masks(
         tag = parts[2] if len(parts) > 2 else ""
         words[word] = words.get(word, 0) | 1 | bit_of_tag.get(tag, 0)
     return words
+
+
+def gazetteer_lexicons(
+    base: Lexicon | None,
+    sentences: Sequence[Sentence],
+    labels: Sequence[str],
+    folds: int,
+    normalise: Callable[[str], str],
+    min_length: int = 2,
+) -> tuple[Lexicon, list[Lexicon]]:
+    """`base` plus every entity string annotated in `sentences` (class `gazetteer:LABEL`), and for
+    each sentence the lexicon to encode it with in training.
+
+    `sentences` are cut into `folds` blocks of consecutive sentences; a sentence's lexicon holds
+    only the entities of the other blocks, so its flags come from other documents, as they do for
+    new text. Otherwise every training entity would be flagged and the model would learn to trust
+    the gazetteer blindly. Keep `sentences` in document order.
+    """
+    base = base if base is not None else Lexicon([], {})
+    classes = [GAZETTEER_CLASS.format(label) for label in labels]
+    size = -(-len(sentences) // folds)
+    starts = range(0, len(sentences), size)
+    blocks = [_entity_words(sentences[k : k + size], labels, normalise, min_length) for k in starts]
+    per_fold = [base.extended(classes, _merge(blocks[:k] + blocks[k + 1 :])) for k in range(len(blocks))]
+    return base.extended(classes, _merge(blocks)), [per_fold[i // size] for i in range(len(sentences))]
+
+
+def _entity_words(
+    sentences: Iterable[Sentence], labels: Sequence[str], normalise: Callable[[str], str], min_length: int
+) -> dict[str, int]:
+    """{entity string: bit mask over `labels`} of the annotated spans at least `min_length` long."""
+    bit = {label: 1 << k for k, label in enumerate(labels)}
+    words: dict[str, int] = {}
+    for chars, tags in sentences:
+        for start, end, label in tags_to_spans(tags):
+            word = "".join(normalise(c) for c in chars[start:end])
+            if label in bit and end - start >= min_length and len(word) == end - start:
+                words[word] = words.get(word, 0) | bit[label]
+    return words
+
+
+def _merge(blocks: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for block in blocks:
+        for word, mask in block.items():
+            merged[word] = merged.get(word, 0) | mask
+    return merged

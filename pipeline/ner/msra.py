@@ -150,10 +150,14 @@ def to_dataset(sentences: Sequence[Sentence]) -> datasets.Dataset:
 def load_msra(
     dev_fraction: float = 0.1, seed: int = 13, cache_dir: str | Path | None = None
 ) -> datasets.DatasetDict:
-    """MSRA as a DatasetDict with `train`, `dev` (held out from train, fixed seed) and `test`."""
+    """MSRA as a DatasetDict with `train`, `dev` (held out from train, fixed seed) and `test`.
+
+    `train` and `dev` also have `line`, the sentence's number in msra_train.txt.
+    """
     import datasets
 
     train = to_dataset(read_msra_split("train", cache_dir))
+    train = train.add_column("line", list(range(len(train))))  # sentence number in the file: document order
     parts = train.train_test_split(test_size=dev_fraction, seed=seed, shuffle=True)
     test = to_dataset(read_msra_split("test", cache_dir))
     return datasets.DatasetDict({"train": parts["train"], "dev": parts["test"], "test": test})

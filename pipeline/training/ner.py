@@ -10,7 +10,7 @@ import copy
 import json
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, Vocab
+    from pipeline.ner.lexicon import Lexicon
 
 DEFAULT_CONFIG = configs_dir() / "ner" / "bilstm_crf.yaml"
 TAGS = ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in "BMES"]
-MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.2.0"
+MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.3.0"
 
 
 @dataclass
@@ -91,7 +92,7 @@ def train_ner(
     random.seed(train_cfg["seed"])
     torch.manual_seed(train_cfg["seed"])
     train, dev = _load_data(cfg["data"], train_file, dev_file, cache_dir)
-    model, vocab = _build_model(cfg, train)
+    model, vocab, train_lexicons = _build_model(cfg, train)
     nlp = build_pipeline(model, vocab, cfg)
     output = Path(output_dir)
 
@@ -101,7 +102,7 @@ def train_ner(
         result = TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
         (output / "training_log.json").write_text(json.dumps({"config": cfg, **_log_dict(result)}, indent=2))
 
-    trainer = Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save)
+    trainer = Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save, train_lexicons=train_lexicons)
     trainer.run()
     model.load_state_dict(trainer.best_state)
     save(trainer)
@@ -117,14 +118,15 @@ def _log_dict(result: TrainResult) -> dict:
 def _load_data(
     data_cfg: dict, train_file: str | Path | None, dev_file: str | Path | None, cache_dir: str | Path | None
 ) -> tuple[list[Sentence], list[Sentence]]:
-    """(train, dev) sentences with tags repaired to well-formed BMES."""
+    """(train, dev) sentences with tags repaired to well-formed BMES; train in file (document) order."""
     if train_file is not None:
         if dev_file is None:
             raise ValueError("train_file needs a dev_file: the test data must not be used for model selection")
         train, dev = read_column_file(train_file), read_column_file(dev_file)
     else:
         msra = load_msra(data_cfg["dev_fraction"], data_cfg["dev_seed"], cache_dir)
-        train = list(zip(msra["train"]["tokens"], msra["train"]["tags"]))
+        in_file_order = sorted(zip(msra["train"]["line"], msra["train"]["tokens"], msra["train"]["tags"]))
+        train = [(chars, tags) for _, chars, tags in in_file_order]
         dev = list(zip(msra["dev"]["tokens"], msra["dev"]["tags"]))
     train = train[: data_cfg.get("train_sentences")]
     dev = dev[: data_cfg.get("dev_sentences")]
@@ -137,21 +139,33 @@ def _repair(sentence: Sentence) -> Sentence:
     return list(chars), spans_to_tags(len(chars), tags_to_spans(tags))
 
 
-def _build_model(cfg: dict, train: list[Sentence]) -> tuple[BiLSTMCRF, Vocab]:
+def _build_model(cfg: dict, train: list[Sentence]) -> tuple[BiLSTMCRF, Vocab, list[Lexicon]]:
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
 
-    vocab = build_vocab((c for c, _ in train), TAGS, cfg)
-    return BiLSTMCRF(vocab, ModelConfig(**cfg["model"])), vocab
+    vocab, train_lexicons = build_vocab(train, TAGS, cfg)
+    return BiLSTMCRF(vocab, ModelConfig(**cfg["model"])), vocab, train_lexicons
 
 
-def build_vocab(sentences: Iterable[Sequence[str]], tags: Sequence[str], cfg: dict) -> Vocab:
-    """Char and bigram vocabularies over `sentences`, plus the lexicon the config asks for."""
+def build_vocab(sentences: Sequence[Sentence], tags: Sequence[str], cfg: dict) -> tuple[Vocab, list[Lexicon]]:
+    """Char and bigram vocabularies over `sentences`, plus the lexicon the config asks for.
+
+    With `lexicon.gazetteer` the lexicon also holds the entity strings annotated in `sentences`,
+    and the second item has, for each sentence, the lexicon to encode it with in training (see
+    `gazetteer_lexicons`); otherwise it is empty.
+    """
     from pipeline.ner.bilstm_crf_model import Vocab, normalise_char
-    from pipeline.ner.lexicon import jieba_lexicon
+    from pipeline.ner.lexicon import gazetteer_lexicons, jieba_lexicon
 
-    lexicon_cfg = cfg.get("lexicon")
-    lexicon = jieba_lexicon(lexicon_cfg["classes"], normalise_char) if lexicon_cfg else None
-    return Vocab.build(sentences, tags, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"], lexicon)
+    lexicon_cfg = cfg.get("lexicon") or {}
+    lexicon = jieba_lexicon(lexicon_cfg["classes"], normalise_char) if lexicon_cfg.get("classes") else None
+    train_lexicons: list[Lexicon] = []
+    if gazetteer := lexicon_cfg.get("gazetteer"):
+        labels = list(dict.fromkeys(tag.split("-", 1)[1] for tag in tags if tag != "O"))
+        lexicon, train_lexicons = gazetteer_lexicons(
+            lexicon, sentences, labels, gazetteer["folds"], normalise_char, gazetteer["min_length"]
+        )
+    vocab = Vocab.build((c for c, _ in sentences), tags, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"], lexicon)
+    return vocab, train_lexicons
 
 
 def build_pipeline(model: BiLSTMCRF, vocab: Vocab, cfg: dict) -> Language:
@@ -175,13 +189,17 @@ def build_pipeline(model: BiLSTMCRF, vocab: Vocab, cfg: dict) -> Language:
 class Trainer:
     """The optimisation loop: length-bucketed batches, Adam, periodic dev evaluation."""
 
-    def __init__(self, model, vocab, train, dev, cfg: dict, max_time: float | None, progress: bool, on_best) -> None:
+    def __init__(
+        self, model, vocab, train, dev, cfg: dict, max_time: float | None, progress: bool, on_best, train_lexicons=()
+    ) -> None:
+        """`train_lexicons`: when given, the lexicon to encode each training sentence with (`build_vocab`)."""
         import torch
 
         self.model, self.vocab, self.cfg = model, vocab, cfg
         self.max_time, self.progress, self.on_best = max_time, progress, on_best
         tag_index = {t: i for i, t in enumerate(vocab.tags)}
-        self.train = [(vocab.encode(c), [tag_index[t] for t in tags]) for c, tags in train]
+        lexicons = train_lexicons or [None] * len(train)
+        self.train = [(vocab.encode(c, lex), [tag_index[t] for t in tags]) for (c, tags), lex in zip(train, lexicons)]
         self.dev_encoded = [vocab.encode(c) for c, _ in dev]
         self.dev_tags = [tags for _, tags in dev]
         dense = [p for n, p in model.named_parameters() if not n.endswith("_emb.weight")]

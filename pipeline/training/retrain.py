@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
+    from pipeline.ner.lexicon import Lexicon
 
 DEFAULT_BASE = "zh_msra_ner"
 NEW_VERSION = "0.1.0"
@@ -156,15 +157,18 @@ def _train(
         base = _component(base_nlp)
         model, vocab = extend_model(base.model, base.vocab, base.model_cfg, train_sentences, labels, cfg)
         model_cfg = base.model_cfg
+        train_lexicons = []
     else:
-        model, vocab, model_cfg = new_model(train_sentences, labels, cfg)
+        model, vocab, model_cfg, train_lexicons = new_model(train_sentences, labels, cfg)
     nlp = _pipeline(model, vocab, model_cfg, output.name, base_nlp)
 
     def save(_trainer: Any) -> None:
         """Each new best checkpoint is saved at once, so an interrupted run still leaves a usable model."""
         nlp.to_disk(output)
 
-    trainer = Trainer(model, vocab, train_sentences, dev_sentences, cfg["training"], max_time, progress, on_best=save)
+    trainer = Trainer(
+        model, vocab, train_sentences, dev_sentences, cfg["training"], max_time, progress, save, train_lexicons
+    )
     trainer.run()
     model.load_state_dict(trainer.best_state)
     nlp.to_disk(output)
@@ -237,14 +241,17 @@ def extend_model(
     return grown, extended
 
 
-def new_model(sentences: Sequence[Sentence], labels: Sequence[str], cfg: dict) -> tuple["BiLSTMCRF", "Vocab", "ModelConfig"]:
-    """A fresh model (architecture from the config) over the training characters and `labels`."""
+def new_model(
+    sentences: Sequence[Sentence], labels: Sequence[str], cfg: dict
+) -> tuple["BiLSTMCRF", "Vocab", "ModelConfig", list["Lexicon"]]:
+    """A fresh model (architecture from the config) over the training characters and `labels`,
+    and the lexicons to encode `sentences` with in training (see `build_vocab`)."""
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
 
     tags = ["O"] + [f"{p}-{label}" for label in labels for p in "BMES"]
-    vocab = build_vocab((c for c, _ in sentences), tags, cfg)
+    vocab, train_lexicons = build_vocab(sentences, tags, cfg)
     model_cfg = ModelConfig(**cfg["model"])
-    return BiLSTMCRF(vocab, model_cfg), vocab, model_cfg
+    return BiLSTMCRF(vocab, model_cfg), vocab, model_cfg, train_lexicons
 
 
 def score_examples(nlp: "Language", examples: Sequence[Example], batch_size: int = 64) -> NERScores:

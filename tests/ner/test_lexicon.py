@@ -4,7 +4,13 @@ import pytest
 
 from pipeline.ner.bilstm_crf_model import PAD, UNK, Vocab, normalise_char
 from pipeline.ner.component import LEXICON_FILE
-from pipeline.ner.lexicon import Lexicon, _class_masks, jieba_lexicon
+from pipeline.ner.lexicon import (
+    Lexicon,
+    _class_masks,
+    gazetteer_lexicons,
+    jieba_lexicon,
+)
+from pipeline.ner.msra import spans_to_tags
 
 CLASSES = {"PER": ["nr"], "LOC": ["ns"], "ORG": ["nt"]}
 DICT_LINES = ["北京 100 ns", "北京市 50 ns", "人民政府 20 nt", "人民 500 n", "京 3 ns", "ＡＢ 1 nz", "张伟 9 nr", ""]
@@ -57,3 +63,45 @@ def test_jieba_dictionary_gives_classes():
     lexicon = jieba_lexicon(CLASSES, normalise_char)
     assert len(lexicon.words) > 300_000
     assert "ORG" in _positions(lexicon, lexicon.flags(list("国务院"))[0])
+
+
+def _sentence(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[str], list[str]]:
+    return list(text), spans_to_tags(len(text), spans)
+
+
+GAZETTEER_DATA = [
+    _sentence("国务院扶贫办在北京", [(0, 6, "ORG"), (7, 9, "LOC")]),
+    _sentence("张伟到ＡＢ公司", [(0, 2, "PER"), (3, 7, "ORG")]),
+    _sentence("中美两国", [(0, 1, "LOC"), (1, 2, "LOC")]),
+    _sentence("河南日报报道", [(0, 4, "ORG")]),
+]
+
+
+def test_gazetteer_adds_training_entities_as_classes_after_the_base_ones(lexicon):
+    full, _ = gazetteer_lexicons(lexicon, GAZETTEER_DATA, ["ORG", "PER", "LOC"], 2, normalise_char)
+    assert full.classes == ["word", "PER", "LOC", "ORG", "gazetteer:ORG", "gazetteer:PER", "gazetteer:LOC"]
+    assert "ab公司" in full.words and "中" not in full.words  # normalised; single characters left out
+    flags = [_positions(full, f) for f in full.flags(list("北京国务院扶贫办"))]
+    assert flags[0] == {"word": "B", "LOC": "B", "gazetteer:LOC": "B"}  # jieba word and training entity
+    assert flags[2] == {"gazetteer:ORG": "B"} and flags[7] == {"gazetteer:ORG": "E"}
+    assert lexicon.flags(list("北京")) == [f & 0xFFFF for f in full.flags(list("北京"))]  # base bits unchanged
+
+
+def test_each_sentence_gets_the_entities_of_the_other_folds_only(lexicon):
+    _, per_sentence = gazetteer_lexicons(lexicon, GAZETTEER_DATA, ["ORG", "PER", "LOC"], 2, normalise_char)
+    assert len(per_sentence) == 4 and per_sentence[0] is per_sentence[1] and per_sentence[2] is per_sentence[3]
+    first, second = ({w for w, m in lex.words.items() if m >> 4} for lex in (per_sentence[0], per_sentence[2]))
+    assert first == {"河南日报"}  # two blocks of two consecutive sentences: the first sees sentences 3-4
+    assert second == {"国务院扶贫办", "北京", "张伟", "ab公司"}
+
+
+def test_trainer_encodes_each_training_sentence_with_its_own_lexicon(lexicon):
+    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
+    from pipeline.training.ner import TAGS, Trainer
+
+    full, per_sentence = gazetteer_lexicons(lexicon, GAZETTEER_DATA, ["ORG", "PER", "LOC"], 2, normalise_char)
+    vocab = Vocab.build((c for c, _ in GAZETTEER_DATA), TAGS, 1, 1, full)
+    model = BiLSTMCRF(vocab, ModelConfig(char_dim=4, bigram_dim=2, hidden=4, layers=1, dropout=0.0))
+    trainer = Trainer(model, vocab, GAZETTEER_DATA, GAZETTEER_DATA[:1], {"lr": 0.01}, None, False, print, per_sentence)
+    assert not any(f >> 16 for f in trainer.train[0][0].lexicon)  # its own entities are not flagged
+    assert any(f >> 16 for f in trainer.dev_encoded[0].lexicon)  # the full lexicon flags them

@@ -1,6 +1,12 @@
+import pytest
+
 from pipeline.ner.msra import (
+    WHEEL_NAME,
+    default_cache_dir,
+    load_msra,
     parse_column_lines,
     read_column_file,
+    read_msra_split,
     spans_to_tags,
     tags_to_spans,
 )
@@ -42,3 +48,15 @@ def test_spans_to_tags_round_trip():
     for scheme in ("BMES", "BIO"):
         assert tags_to_spans(spans_to_tags(8, spans, scheme)) == spans
     assert spans_to_tags(3, [(0, 1, "LOC"), (1, 3, "PER")]) == ["S-LOC", "B-PER", "E-PER"]
+
+
+@pytest.mark.skipif(not (default_cache_dir() / WHEEL_NAME).exists(), reason="MSRA wheel not cached")
+def test_train_and_dev_sentences_know_their_line_in_the_file():
+    """Training keeps document order through `line` (gazetteer folds are blocks of the file)."""
+    msra = load_msra(0.1, 13)
+    lines = list(msra["train"]["line"]) + list(msra["dev"]["line"])
+    original = read_msra_split("train")
+    assert sorted(lines) == list(range(len(original)))
+    for split in ("train", "dev"):
+        row = msra[split][0]
+        assert (row["tokens"], row["tags"]) == tuple(map(list, original[row["line"]]))

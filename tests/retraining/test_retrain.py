@@ -87,7 +87,7 @@ def test_extended_model_starts_where_the_base_was(policy_doccano, tiny_config):
     cfg = yaml.safe_load(tiny_config.read_text(encoding="utf-8"))
     examples = read_annotations([policy_doccano])
     base_sentences = [s for e in examples[:20] for s in to_sentences(e)]
-    model, vocab, model_cfg = new_model(base_sentences, ["LOC", "ORG", "PER"], cfg)
+    model, vocab, model_cfg, _ = new_model(base_sentences, ["LOC", "ORG", "PER"], cfg)
     new_sentences = [(list("乌蒙山区实施光伏扶贫。"), ["B-AREA", "M-AREA", "M-AREA", "E-AREA"] + ["O"] * 7)]
     grown, extended = extend_model(model, vocab, model_cfg, new_sentences, ["AREA"], cfg)
     assert extended.tags == vocab.tags + ["B-AREA", "M-AREA", "E-AREA", "S-AREA"]

@@ -1,0 +1,99 @@
+"""How much of a gazetteer model's dev score comes from dev sharing documents with train.
+
+The MSRA dev split is a random 10 % of msra_train.txt's sentences, so most dev sentences have
+neighbours from the same news story in train, and the training-entity gazetteer (`lexicon.gazetteer`
+in configs/ner/bilstm_crf.yaml) flags their entities far more often than it can flag entities of
+new documents. The dev F1 that selects the checkpoint is therefore optimistic. This script scores
+a model on dev twice:
+
+- `full`: dev flags from the model's own lexicon (every training entity), as during training;
+- `fold`: each dev sentence is flagged with the fold lexicon of its place in the file (entities of
+  the other four fifths of the file only), as the training sentences were: the flags then come from
+  other documents, as they do for new text.
+
+It also prints how often a gold mention (2+ characters) is a training entity of its label: for
+train sentences in the other folds, for dev in all of train, and with `--test` for msra_test.txt
+(a property of the data only; nothing is scored on test).
+
+Run from the repository root (one thread, about two minutes per model):
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/ner_gazetteer_dev.py models/zh_msra_ner --test
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from pipeline.evaluation.ner import score_tags
+from pipeline.ner.msra import Sentence, load_msra, tags_to_spans
+from pipeline.training.ner import DEFAULT_CONFIG, TAGS, build_vocab, load_config
+
+
+def mentions(sentences: Sequence[Sentence]) -> list[tuple[str, str]]:
+    """(string, label) of every gold mention of two or more characters."""
+    return [("".join(c[s:e]), label) for c, t in sentences for s, e, label in tags_to_spans(t) if e - s >= 2]
+
+
+def seen_share(pairs: Sequence[tuple[Sequence[tuple[str, str]], set[tuple[str, str]]]]) -> dict[str, float]:
+    """Per label, the % of mentions that are known, pooled over (mentions, known mentions) pairs."""
+    hits: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for found, known in pairs:
+        totals.update(label for _, label in found)
+        hits.update(label for string, label in found if (string, label) in known)
+    return {label: round(100 * hits[label] / totals[label], 1) for label in sorted(totals)}
+
+
+def main() -> None:
+    import spacy
+    import torch
+
+    import pipeline.ner  # noqa: F401  (registers the component factory)
+    from pipeline.ner.bilstm_crf_model import predict_tag_ids
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("models", nargs="+", help="model directories trained with the gazetteer")
+    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config the models were trained with")
+    parser.add_argument("--test", action="store_true", help="also report the mention overlap of msra_test.txt")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+
+    cfg = load_config(args.config)
+    msra = load_msra(cfg["data"]["dev_fraction"], cfg["data"]["dev_seed"])
+    in_file_order = sorted(zip(msra["train"]["line"], msra["train"]["tokens"], msra["train"]["tags"]))
+    train = [(chars, tags) for _, chars, tags in in_file_order]
+    train_lines = [line for line, _, _ in in_file_order]
+    dev = list(zip(msra["dev"]["line"], msra["dev"]["tokens"], msra["dev"]["tags"]))
+    _, train_lexicons = build_vocab(train, TAGS, cfg)
+    # a dev sentence takes the lexicon of the training sentence that follows it in the file
+    fold_of_dev = [train_lexicons[min(bisect.bisect(train_lines, line), len(train) - 1)] for line, _, _ in dev]
+
+    block = -(-len(train) // cfg["lexicon"]["gazetteer"]["folds"])
+    blocks = [mentions(train[k : k + block]) for k in range(0, len(train), block)]
+    others = [{m for j, b in enumerate(blocks) if j != k for m in b} for k in range(len(blocks))]
+    known = {m for b in blocks for m in b}
+    overlap = {
+        "train_in_other_folds": seen_share(list(zip(blocks, others))),
+        "dev_in_train": seen_share([(mentions([(c, t) for _, c, t in dev]), known)]),
+    }
+    if args.test:
+        overlap["test_in_train"] = seen_share([(mentions(list(zip(msra["test"]["tokens"], msra["test"]["tags"]))), known)])
+    print(json.dumps({"mention_is_training_entity_pct": overlap}))
+
+    gold = [tags for _, _, tags in dev]
+    for path in args.models:
+        ner = spacy.load(path).get_pipe("ner")
+        for mode, lexicons in (("full", [None] * len(dev)), ("fold", fold_of_dev)):
+            encoded = [ner.vocab.encode(chars, lexicon) for (_, chars, _), lexicon in zip(dev, lexicons)]
+            ids = predict_tag_ids(ner.model, encoded, 256)
+            scores = score_tags(gold, [[ner.vocab.tags[i] for i in seq] for seq in ids])
+            per_type = {k: round(100 * v.f1, 2) for k, v in sorted(scores.per_type.items())}
+            print(json.dumps({"model": path, "dev_flags": mode, "f1": round(100 * scores.overall.f1, 2), **per_type}))
+
+
+if __name__ == "__main__":
+    main()
