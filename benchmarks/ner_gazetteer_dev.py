@@ -27,9 +27,10 @@ import bisect
 import json
 from collections import Counter
 from collections.abc import Sequence
+from itertools import groupby
 
 from pipeline.evaluation.ner import score_tags
-from pipeline.ner.msra import Sentence, load_msra, tags_to_spans
+from pipeline.ner.msra import Sentence, load_msra, tags_to_spans, train_in_file_order
 from pipeline.training.ner import DEFAULT_CONFIG, TAGS, build_vocab, load_config
 
 
@@ -64,7 +65,7 @@ def main() -> None:
 
     cfg = load_config(args.config)
     msra = load_msra(cfg["data"]["dev_fraction"], cfg["data"]["dev_seed"])
-    in_file_order = sorted(zip(msra["train"]["line"], msra["train"]["tokens"], msra["train"]["tags"]))
+    in_file_order = train_in_file_order(msra)
     train = [(chars, tags) for _, chars, tags in in_file_order]
     train_lines = [line for line, _, _ in in_file_order]
     dev = list(zip(msra["dev"]["line"], msra["dev"]["tokens"], msra["dev"]["tags"]))
@@ -72,8 +73,9 @@ def main() -> None:
     # a dev sentence takes the lexicon of the training sentence that follows it in the file
     fold_of_dev = [train_lexicons[min(bisect.bisect(train_lines, line), len(train) - 1)] for line, _, _ in dev]
 
-    block = -(-len(train) // cfg["lexicon"]["gazetteer"]["folds"])
-    blocks = [mentions(train[k : k + block]) for k in range(0, len(train), block)]
+    # the folds are the runs of consecutive training sentences that share a lexicon
+    folds = groupby(range(len(train)), key=lambda i: id(train_lexicons[i]))
+    blocks = [mentions([train[i] for i in fold]) for _, fold in folds]
     others = [{m for j, b in enumerate(blocks) if j != k for m in b} for k in range(len(blocks))]
     known = {m for b in blocks for m in b}
     overlap = {

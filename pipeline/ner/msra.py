@@ -161,3 +161,8 @@ def load_msra(
     parts = train.train_test_split(test_size=dev_fraction, seed=seed, shuffle=True)
     test = to_dataset(read_msra_split("test", cache_dir))
     return datasets.DatasetDict({"train": parts["train"], "dev": parts["test"], "test": test})
+
+
+def train_in_file_order(msra: datasets.DatasetDict) -> list[tuple[int, list[str], list[str]]]:
+    """`load_msra`'s train split as (line, chars, tags), in msra_train.txt order (stories together)."""
+    return sorted(zip(msra["train"]["line"], msra["train"]["tokens"], msra["train"]["tags"]))

@@ -24,6 +24,7 @@ from pipeline.ner.msra import (
     read_column_file,
     spans_to_tags,
     tags_to_spans,
+    train_in_file_order,
 )
 from pipeline.resources import configs_dir
 
@@ -125,8 +126,7 @@ def _load_data(
         train, dev = read_column_file(train_file), read_column_file(dev_file)
     else:
         msra = load_msra(data_cfg["dev_fraction"], data_cfg["dev_seed"], cache_dir)
-        in_file_order = sorted(zip(msra["train"]["line"], msra["train"]["tokens"], msra["train"]["tags"]))
-        train = [(chars, tags) for _, chars, tags in in_file_order]
+        train = [(chars, tags) for _, chars, tags in train_in_file_order(msra)]
         dev = list(zip(msra["dev"]["tokens"], msra["dev"]["tags"]))
     train = train[: data_cfg.get("train_sentences")]
     dev = dev[: data_cfg.get("dev_sentences")]
