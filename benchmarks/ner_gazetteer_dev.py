@@ -13,7 +13,10 @@ a model on dev twice:
 
 It also prints how often a gold mention (2+ characters) is a training entity of its label: for
 train sentences in the other folds, for dev in all of train, and with `--test` for msra_test.txt
-(a property of the data only; nothing is scored on test).
+(a property of the data only; nothing is scored on test), and for each model and mode the recall
+of dev mentions (2+ characters) that are training entities of their label ("seen") and of the others.
+With `--config` naming a config whose `data.dev_block` is set, dev is the story split the model
+was trained with (docs/ner-engine.md E).
 
 Run from the repository root (one thread, about two minutes per model):
 
@@ -30,8 +33,14 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from pipeline.evaluation.ner import score_tags
-from pipeline.ner.msra import Sentence, load_msra, tags_to_spans, train_in_file_order
-from pipeline.training.ner import DEFAULT_CONFIG, TAGS, build_vocab, load_config
+from pipeline.ner.msra import Sentence, tags_to_spans, train_in_file_order
+from pipeline.training.ner import (
+    DEFAULT_CONFIG,
+    TAGS,
+    build_vocab,
+    load_config,
+    msra_splits,
+)
 
 
 def mentions(sentences: Sequence[Sentence]) -> list[tuple[str, str]]:
@@ -49,6 +58,25 @@ def seen_share(pairs: Sequence[tuple[Sequence[tuple[str, str]], set[tuple[str, s
     return {label: round(100 * hits[label] / totals[label], 1) for label in sorted(totals)}
 
 
+def recall_by_seen(
+    sentences: Sequence[tuple[Sequence[str], Sequence[str]]], predicted: Sequence[Sequence[str]], known: set[tuple[str, str]]
+) -> dict[str, dict[str, float]]:
+    """Per label, the % of gold mentions (2+ characters) found exactly, for training entities and the others."""
+    found: Counter[tuple[str, bool]] = Counter()
+    totals: Counter[tuple[str, bool]] = Counter()
+    for (chars, tags), pred in zip(sentences, predicted, strict=True):
+        hits = set(tags_to_spans(pred))
+        for start, end, label in tags_to_spans(tags):
+            if end - start >= 2:
+                key = (label, ("".join(chars[start:end]), label) in known)
+                totals[key] += 1
+                found[key] += (start, end, label) in hits
+    return {
+        label: {kind: round(100 * found[label, seen] / totals[label, seen], 1) for kind, seen in (("seen", True), ("unseen", False))}
+        for label in sorted({label for label, _ in totals})
+    }
+
+
 def main() -> None:
     import spacy
     import torch
@@ -57,14 +85,17 @@ def main() -> None:
     from pipeline.ner.bilstm_crf_model import predict_tag_ids
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("models", nargs="+", help="model directories trained with the gazetteer")
+    parser.add_argument("models", nargs="*", help="model directories trained with the gazetteer (none: shares only)")
     parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config the models were trained with")
     parser.add_argument("--test", action="store_true", help="also report the mention overlap of msra_test.txt")
+    parser.add_argument("--dev-block", type=int, help="override the config's data.dev_block (0: random dev sentences)")
     args = parser.parse_args()
     torch.set_num_threads(1)
 
     cfg = load_config(args.config)
-    msra = load_msra(cfg["data"]["dev_fraction"], cfg["data"]["dev_seed"])
+    if args.dev_block is not None:
+        cfg["data"]["dev_block"] = args.dev_block or None
+    msra = msra_splits(cfg["data"])
     in_file_order = train_in_file_order(msra)
     train = [(chars, tags) for _, chars, tags in in_file_order]
     train_lines = [line for line, _, _ in in_file_order]
@@ -92,9 +123,11 @@ def main() -> None:
         for mode, lexicons in (("full", [None] * len(dev)), ("fold", fold_of_dev)):
             encoded = [ner.vocab.encode(chars, lexicon) for (_, chars, _), lexicon in zip(dev, lexicons)]
             ids = predict_tag_ids(ner.model, encoded, 256)
-            scores = score_tags(gold, [[ner.vocab.tags[i] for i in seq] for seq in ids])
+            predicted = [[ner.vocab.tags[i] for i in seq] for seq in ids]
+            scores = score_tags(gold, predicted)
             per_type = {k: round(100 * v.f1, 2) for k, v in sorted(scores.per_type.items())}
-            print(json.dumps({"model": path, "dev_flags": mode, "f1": round(100 * scores.overall.f1, 2), **per_type}))
+            recall = recall_by_seen([(c, t) for _, c, t in dev], predicted, known)
+            print(json.dumps({"model": path, "dev_flags": mode, "f1": round(100 * scores.overall.f1, 2), **per_type, "recall_pct": recall}))
 
 
 if __name__ == "__main__":

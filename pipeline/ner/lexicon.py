@@ -80,12 +80,17 @@ class Lexicon:
         return result
 
     def extended(self, classes: Sequence[str], words: Mapping[str, int]) -> Lexicon:
-        """This lexicon plus `words`, whose masks are over `classes`, appended after the present ones."""
-        shift = len(self.classes)
+        """This lexicon plus `words`, whose masks are over `classes`.
+
+        Classes this lexicon already has keep their bit (fine-tuning adds entities to a base
+        model's gazetteer); the others are appended after the present ones.
+        """
+        merged_classes = [*self.classes, *(c for c in classes if c not in self.classes)]
+        bits = [merged_classes.index(c) for c in classes]
         merged = dict(self.words)
         for word, mask in words.items():
-            merged[word] = merged.get(word, 0) | mask << shift
-        return Lexicon([*self.classes, *classes], merged)
+            merged[word] = merged.get(word, 0) | sum(1 << bit for k, bit in enumerate(bits) if mask >> k & 1)
+        return Lexicon(merged_classes, merged)
 
     def write(self, path: str | Path) -> None:
         """`word<TAB>class mask` per line, sorted, so the file hashes the same on every run."""
@@ -146,7 +151,8 @@ def gazetteer_lexicons(
     `sentences` are cut into `folds` blocks of consecutive sentences; a sentence's lexicon holds
     only the entities of the other blocks, so its flags come from other documents, as they do for
     new text. Otherwise every training entity would be flagged and the model would learn to trust
-    the gazetteer blindly. Keep `sentences` in document order.
+    the gazetteer blindly. Keep `sentences` in document order. When `base` already has the
+    gazetteer classes (a model being fine-tuned), the entities are added to them.
     """
     base = base if base is not None else Lexicon([], {})
     classes = [GAZETTEER_CLASS.format(label) for label in labels]

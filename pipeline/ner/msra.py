@@ -148,19 +148,43 @@ def to_dataset(sentences: Sequence[Sentence]) -> datasets.Dataset:
 
 
 def load_msra(
-    dev_fraction: float = 0.1, seed: int = 13, cache_dir: str | Path | None = None
+    dev_fraction: float = 0.1,
+    seed: int = 13,
+    cache_dir: str | Path | None = None,
+    dev_block: int | None = None,
 ) -> datasets.DatasetDict:
     """MSRA as a DatasetDict with `train`, `dev` (held out from train, fixed seed) and `test`.
 
-    `train` and `dev` also have `line`, the sentence's number in msra_train.txt.
+    `train` and `dev` also have `line`, the sentence's number in msra_train.txt. With
+    `dev_block`, dev is made of whole runs of that many consecutive sentences
+    (`story_dev_lines`), so that dev stories are not also training stories, as test stories
+    are not; otherwise dev is a random `dev_fraction` of the sentences.
     """
     import datasets
 
     train = to_dataset(read_msra_split("train", cache_dir))
     train = train.add_column("line", list(range(len(train))))  # sentence number in the file: document order
-    parts = train.train_test_split(test_size=dev_fraction, seed=seed, shuffle=True)
+    if dev_block:
+        dev_lines = story_dev_lines(len(train), dev_fraction, dev_block, seed)
+        parts = {
+            "train": train.select([i for i in range(len(train)) if i not in dev_lines]),
+            "test": train.select(sorted(dev_lines)),
+        }
+    else:
+        parts = train.train_test_split(test_size=dev_fraction, seed=seed, shuffle=True)
     test = to_dataset(read_msra_split("test", cache_dir))
     return datasets.DatasetDict({"train": parts["train"], "dev": parts["test"], "test": test})
+
+
+def story_dev_lines(n_sentences: int, dev_fraction: float, block: int, seed: int) -> set[int]:
+    """Sentence numbers of a dev split made of whole blocks of `block` consecutive sentences.
+
+    msra_train.txt keeps a news story's sentences together; taking every k-th block
+    (k = 1 / dev_fraction, starting at block `seed % k`) spreads dev over the whole file.
+    """
+    every = max(1, round(1 / dev_fraction))
+    first = seed % every
+    return {i for i in range(n_sentences) if (i // block) % every == first}
 
 
 def train_in_file_order(msra: datasets.DatasetDict) -> list[tuple[int, list[str], list[str]]]:

@@ -29,6 +29,7 @@ from pipeline.ner.msra import (
 from pipeline.resources import configs_dir
 
 if TYPE_CHECKING:
+    import datasets
     from spacy.language import Language
 
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, Vocab
@@ -125,12 +126,17 @@ def _load_data(
             raise ValueError("train_file needs a dev_file: the test data must not be used for model selection")
         train, dev = read_column_file(train_file), read_column_file(dev_file)
     else:
-        msra = load_msra(data_cfg["dev_fraction"], data_cfg["dev_seed"], cache_dir)
+        msra = msra_splits(data_cfg, cache_dir)
         train = [(chars, tags) for _, chars, tags in train_in_file_order(msra)]
         dev = list(zip(msra["dev"]["tokens"], msra["dev"]["tags"]))
     train = train[: data_cfg.get("train_sentences")]
     dev = dev[: data_cfg.get("dev_sentences")]
     return [_repair(s) for s in train], [_repair(s) for s in dev]
+
+
+def msra_splits(data_cfg: dict, cache_dir: str | Path | None = None) -> datasets.DatasetDict:
+    """`load_msra` with the train/dev split the config's `data` section asks for."""
+    return load_msra(data_cfg["dev_fraction"], data_cfg["dev_seed"], cache_dir, data_cfg.get("dev_block"))
 
 
 def _repair(sentence: Sentence) -> Sentence:
@@ -197,9 +203,14 @@ class Trainer:
 
         self.model, self.vocab, self.cfg = model, vocab, cfg
         self.max_time, self.progress, self.on_best = max_time, progress, on_best
-        tag_index = {t: i for i, t in enumerate(vocab.tags)}
-        lexicons = train_lexicons or [None] * len(train)
-        self.train = [(vocab.encode(c, lex), [tag_index[t] for t in tags]) for (c, tags), lex in zip(train, lexicons)]
+        self.tag_index = {t: i for i, t in enumerate(vocab.tags)}
+        self.lexicons = train_lexicons or [None] * len(train)
+        self.train = [self._encode(sentence, lex) for sentence, lex in zip(train, self.lexicons)]
+        self.replacer = None
+        if cfg.get("mention_replacement"):
+            from pipeline.training.augment import MentionReplacer
+
+            self.replacer = MentionReplacer(train, [id(lex) for lex in self.lexicons], cfg["mention_replacement"])
         self.dev_encoded = [vocab.encode(c) for c, _ in dev]
         self.dev_tags = [tags for _, tags in dev]
         dense = [p for n, p in model.named_parameters() if not n.endswith("_emb.weight")]
@@ -212,6 +223,19 @@ class Trainer:
         self.epochs_done = 0.0
         self.steps = 0
 
+    def _encode(self, sentence: Sentence, lexicon: Lexicon | None) -> tuple:
+        chars, tags = sentence
+        return self.vocab.encode(chars, lexicon), [self.tag_index[t] for t in tags]
+
+    def _epoch_data(self) -> list:
+        """The encoded training sentences, with this epoch's mention replacements when configured."""
+        if self.replacer is None:
+            return self.train
+        data = list(self.train)
+        for i, sentence in self.replacer.sample(random).items():
+            data[i] = self._encode(sentence, self.lexicons[i])
+        return data
+
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
@@ -222,7 +246,7 @@ class Trainer:
             for opt in self.optimizers:
                 for group in opt.param_groups:
                     group["lr"] = self.cfg["lr"] / (1 + self.cfg["lr_decay"] * epoch)
-            batches = self._batches()
+            batches = self._batches(self._epoch_data())
             bar = tqdm(batches, desc=f"epoch {epoch + 1}", disable=not self.progress, leave=False)
             for k, batch in enumerate(bar):
                 loss = self._step(batch)
@@ -245,19 +269,19 @@ class Trainer:
         self._evaluate()
         return True
 
-    def _batches(self) -> list:
+    def _batches(self, data: list) -> list:
         """Shuffle, sort by length inside pools of 50 batches, then shuffle the batches."""
         from pipeline.ner.bilstm_crf_model import make_batch
 
         size = self.cfg["batch_size"]
-        order = list(range(len(self.train)))
+        order = list(range(len(data)))
         random.shuffle(order)
         pool = size * 50
         batches = []
         for p in range(0, len(order), pool):
-            chunk = sorted(order[p : p + pool], key=lambda i: len(self.train[i][1]))
+            chunk = sorted(order[p : p + pool], key=lambda i: len(data[i][1]))
             for b in range(0, len(chunk), size):
-                batches.append([self.train[i] for i in chunk[b : b + size]])
+                batches.append([data[i] for i in chunk[b : b + size]])
         random.shuffle(batches)
         return [make_batch([e for e, _ in items], [t for _, t in items]) for items in batches]
 

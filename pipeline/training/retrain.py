@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from pipeline.evaluation.ner import NERScores, score_spans
-from pipeline.ner.msra import WHEEL_SHA256, Sentence, load_msra, read_msra_split, sha256_file, tags_to_spans
+from pipeline.ner.msra import WHEEL_SHA256, Sentence, read_msra_split, sha256_file, tags_to_spans
 from pipeline.resources import resolve_model
 from pipeline.training.formats import Example, read_annotations, to_sentences
-from pipeline.training.ner import DEFAULT_CONFIG, Trainer, build_pipeline, build_vocab, load_config
+from pipeline.training.ner import DEFAULT_CONFIG, Trainer, build_pipeline, build_vocab, load_config, msra_splits
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -155,9 +155,8 @@ def _train(
     train_sentences, dev_sentences = split.train_sentences(), split.dev_sentences()
     if base_nlp is not None:
         base = _component(base_nlp)
-        model, vocab = extend_model(base.model, base.vocab, base.model_cfg, train_sentences, labels, cfg)
+        model, vocab, train_lexicons = extend_model(base.model, base.vocab, base.model_cfg, train_sentences, labels, cfg)
         model_cfg = base.model_cfg
-        train_lexicons = []
     else:
         model, vocab, model_cfg, train_lexicons = new_model(train_sentences, labels, cfg)
     nlp = _pipeline(model, vocab, model_cfg, output.name, base_nlp)
@@ -218,11 +217,13 @@ def extend_model(
     sentences: Sequence[Sentence],
     labels: Sequence[str],
     cfg: dict,
-) -> tuple["BiLSTMCRF", "Vocab"]:
-    """A copy of `model` whose tag set and vocabularies also cover `labels` and `sentences`.
+) -> tuple["BiLSTMCRF", "Vocab", list["Lexicon"]]:
+    """A copy of `model` whose tag set and vocabularies also cover `labels` and `sentences`, and
+    the lexicons to encode `sentences` with in training (empty: the vocabulary's own).
 
     Old weights are copied into the leading block of every tensor, so old indices keep their
     meaning; new character and bigram rows start as `<unk>`, new tag rows and transitions fresh.
+    The entities annotated in `sentences` join the base's gazetteer (`extend_gazetteer`).
     """
     from pipeline.ner.bilstm_crf_model import UNK, BiLSTMCRF, Vocab
 
@@ -230,7 +231,8 @@ def extend_model(
     new_chars = [c for c in seen.chars if c not in vocab.char_index]
     new_bigrams = [b for b in seen.bigrams if b not in vocab.bigram_index]
     new_tags = [f"{p}-{label}" for label in labels if f"B-{label}" not in vocab.tags for p in "BMES"]
-    extended = Vocab(vocab.chars + new_chars, vocab.bigrams + new_bigrams, vocab.tags + new_tags, vocab.lexicon)
+    lexicon, train_lexicons = extend_gazetteer(vocab.lexicon, sentences, cfg)
+    extended = Vocab(vocab.chars + new_chars, vocab.bigrams + new_bigrams, vocab.tags + new_tags, lexicon)
     grown = BiLSTMCRF(extended, model_cfg)
     state = grown.state_dict()
     for name, old in model.state_dict().items():
@@ -238,7 +240,30 @@ def extend_model(
     for emb, index in (("char_emb.weight", vocab.char_index), ("bigram_emb.weight", vocab.bigram_index)):
         state[emb][len(index) :] = state[emb][index[UNK]]
     grown.load_state_dict(state)
-    return grown, extended
+    return grown, extended, train_lexicons
+
+
+def extend_gazetteer(
+    lexicon: "Lexicon | None", sentences: Sequence[Sentence], cfg: dict
+) -> tuple["Lexicon | None", list["Lexicon"]]:
+    """The base lexicon with the entities of `sentences` added to its gazetteer classes, and each
+    sentence's training lexicon (fold flags, as in `pipeline.ner.lexicon.gazetteer_lexicons`).
+
+    Only labels the base already has a gazetteer class for are added (a class more would change
+    the model's input size); without `lexicon.gazetteer` in the config, or a base without a
+    gazetteer, the lexicon is kept as it is.
+    """
+    from pipeline.ner.bilstm_crf_model import normalise_char
+    from pipeline.ner.lexicon import GAZETTEER_CLASS, gazetteer_lexicons
+
+    gazetteer = (cfg.get("lexicon") or {}).get("gazetteer")
+    if lexicon is None or not gazetteer:
+        return lexicon, []
+    labels = sorted({label for _, tags in sentences for _, _, label in tags_to_spans(tags)})
+    labels = [label for label in labels if GAZETTEER_CLASS.format(label) in lexicon.classes]
+    if not labels:
+        return lexicon, []
+    return gazetteer_lexicons(lexicon, sentences, labels, gazetteer["folds"], normalise_char, gazetteer["min_length"])
 
 
 def new_model(
@@ -300,7 +325,7 @@ def _split(examples: list[Example], dev_split: float, seed: int) -> _Data:
 
 def _sample_msra(data_cfg: dict, ratio: float, seed: int, cache_dir: Any) -> list[Sentence]:
     """A fixed-seed sample of `ratio` of the MSRA training split (the split the shipped model trained on)."""
-    train = load_msra(data_cfg["dev_fraction"], data_cfg["dev_seed"], cache_dir)["train"]
+    train = msra_splits(data_cfg, cache_dir)["train"]
     rows = sorted(random.Random(seed).sample(range(len(train)), round(len(train) * ratio)))
     picked = train.select(rows)
     return list(zip(picked["tokens"], picked["tags"]))

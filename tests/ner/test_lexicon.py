@@ -105,3 +105,25 @@ def test_trainer_encodes_each_training_sentence_with_its_own_lexicon(lexicon):
     trainer = Trainer(model, vocab, GAZETTEER_DATA, GAZETTEER_DATA[:1], {"lr": 0.01}, None, False, print, per_sentence)
     assert not any(f >> 16 for f in trainer.train[0][0].lexicon)  # its own entities are not flagged
     assert any(f >> 16 for f in trainer.dev_encoded[0].lexicon)  # the full lexicon flags them
+
+
+def test_mention_replacement_draws_from_the_sentence_fold_and_encodes_with_its_lexicon(lexicon):
+    import random
+
+    from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
+    from pipeline.training.ner import TAGS, Trainer
+
+    full, per_sentence = gazetteer_lexicons(lexicon, GAZETTEER_DATA, ["ORG", "PER", "LOC"], 2, normalise_char)
+    vocab = Vocab.build((c for c, _ in GAZETTEER_DATA), TAGS, 1, 1, full)
+    model = BiLSTMCRF(vocab, ModelConfig(char_dim=4, bigram_dim=2, hidden=4, layers=1, dropout=0.0))
+    cfg = {"lr": 0.01, "mention_replacement": 1.0}
+    trainer = Trainer(model, vocab, GAZETTEER_DATA, GAZETTEER_DATA[:1], cfg, None, False, print, per_sentence)
+    random.seed(0)
+    epochs = [trainer._epoch_data() for _ in range(20)]
+    # sentence 0's ORG becomes one of its fold's ORGs: 国务院扶贫办 (9 chars in all) or ＡＢ公司 (7)
+    assert {len(data[0][0].chars) for data in epochs} == {9, 7}
+    replaced = next(data[0] for data in epochs if len(data[0][0].chars) == 7)
+    assert replaced[1] == [TAGS.index(t) for t in ("B-ORG", "M-ORG", "M-ORG", "E-ORG", "O", "B-LOC", "E-LOC")]
+    assert not any(f >> 16 for f in replaced[0].lexicon)  # ＡＢ公司 is its own fold's entity: not flagged
+    assert all(data[3] == trainer.train[3] for data in epochs)  # 河南日报: the only ORG of its fold
+    assert len(trainer.train[0][0].chars) == 9  # the stored encoding is untouched

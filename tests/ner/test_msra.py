@@ -8,6 +8,7 @@ from pipeline.ner.msra import (
     read_column_file,
     read_msra_split,
     spans_to_tags,
+    story_dev_lines,
     tags_to_spans,
 )
 
@@ -60,3 +61,19 @@ def test_train_and_dev_sentences_know_their_line_in_the_file():
     for split in ("train", "dev"):
         row = msra[split][0]
         assert (row["tokens"], row["tags"]) == tuple(map(list, original[row["line"]]))
+
+
+def test_story_dev_takes_every_tenth_block_of_consecutive_sentences():
+    lines = story_dev_lines(2_000, 0.1, 50, seed=13)  # blocks of 50; every 10th, starting at block 3
+    assert sorted(lines)[:3] == [150, 151, 152]
+    assert set(range(150, 200)) <= lines and 149 not in lines and 200 not in lines
+    assert set(range(650, 700)) <= lines
+    assert len(lines) == 200
+
+
+@pytest.mark.skipif(not (default_cache_dir() / WHEEL_NAME).exists(), reason="MSRA wheel not cached")
+def test_story_dev_split_keeps_lines_and_partitions_the_file():
+    msra = load_msra(0.1, 13, dev_block=500)
+    dev_lines = list(msra["dev"]["line"])
+    assert dev_lines[:2] == [1500, 1501] and 1999 in dev_lines and 2000 not in dev_lines
+    assert sorted(dev_lines + list(msra["train"]["line"])) == list(range(len(read_msra_split("train"))))

@@ -14,7 +14,7 @@ from pipeline.ner.bilstm_crf_model import make_batch
 from pipeline.ner.msra import WHEEL_NAME, default_cache_dir, sha256_file
 from pipeline.runner import Runner
 from pipeline.training.formats import read_annotations, to_sentences
-from pipeline.training.retrain import extend_model, load_base, new_model, parse_duration, retrain_ner
+from pipeline.training.retrain import extend_gazetteer, extend_model, load_base, new_model, parse_duration, retrain_ner
 
 DOCUMENT = "兰考县深入推进精准扶贫和易地扶贫搬迁。4月8日，县委召开会议，部署贵州产业扶贫工作，张伟主持。"
 needs_msra = pytest.mark.skipif(not (default_cache_dir() / WHEEL_NAME).exists(), reason="MSRA wheel not cached")
@@ -89,7 +89,8 @@ def test_extended_model_starts_where_the_base_was(policy_doccano, tiny_config):
     base_sentences = [s for e in examples[:20] for s in to_sentences(e)]
     model, vocab, model_cfg, _ = new_model(base_sentences, ["LOC", "ORG", "PER"], cfg)
     new_sentences = [(list("乌蒙山区实施光伏扶贫。"), ["B-AREA", "M-AREA", "M-AREA", "E-AREA"] + ["O"] * 7)]
-    grown, extended = extend_model(model, vocab, model_cfg, new_sentences, ["AREA"], cfg)
+    grown, extended, train_lexicons = extend_model(model, vocab, model_cfg, new_sentences, ["AREA"], cfg)
+    assert train_lexicons == [] and extended.lexicon is None  # the tiny config has no lexicon
     assert extended.tags == vocab.tags + ["B-AREA", "M-AREA", "E-AREA", "S-AREA"]
     assert extended.chars[: len(vocab.chars)] == vocab.chars and len(extended.chars) > len(vocab.chars)
     assert torch.equal(grown.crf.transitions[: len(vocab.tags), : len(vocab.tags)], model.crf.transitions)
@@ -98,6 +99,30 @@ def test_extended_model_starts_where_the_base_was(policy_doccano, tiny_config):
     new = _emissions(grown.eval(), extended.encode(chars))
     assert new.shape[-1] == len(extended.tags)
     assert torch.allclose(old, new[..., : len(vocab.tags)], atol=1e-6)
+
+
+def test_fine_tuning_adds_the_users_entities_to_the_base_gazetteer_with_fold_flags():
+    from pipeline.ner.lexicon import Lexicon
+    from pipeline.ner.msra import spans_to_tags
+
+    classes = ["word", "gazetteer:ORG", "gazetteer:PER", "gazetteer:LOC"]
+    base = Lexicon(classes, {"国务院": 0b11, "北京": 0b1001})
+    sentences = [
+        (list("县扶贫办主任到兰考县"), spans_to_tags(10, [(0, 4, "ORG"), (7, 10, "LOC")])),
+        (list("推进精准扶贫"), spans_to_tags(6, [(2, 6, "POLICY")])),
+        (list("市财政局召开会议"), spans_to_tags(8, [(0, 4, "ORG")])),
+        (list("国务院在北京"), spans_to_tags(6, [(0, 3, "ORG"), (4, 6, "LOC")])),
+    ]
+    cfg = {"lexicon": {"gazetteer": {"folds": 2, "min_length": 2}}}
+    full, per_sentence = extend_gazetteer(base, sentences, cfg)
+    assert full.classes == classes  # same flags: the model's input size does not change
+    assert full.words["县扶贫办"] == 0b10 and full.words["兰考县"] == 0b1000 and "精准扶贫" not in full.words
+    assert full.words["国务院"] == 0b11  # base entries keep their bits
+    # folds of two sentences: the first fold sees only the second fold's entities (and the base's)
+    assert "县扶贫办" not in per_sentence[0].words and per_sentence[0].words["市财政局"] == 0b10
+    assert "市财政局" not in per_sentence[2].words and per_sentence[2].words["兰考县"] == 0b1000
+    assert extend_gazetteer(base, sentences, {"lexicon": {"gazetteer": None}}) == (base, [])
+    assert extend_gazetteer(Lexicon(["word"], {"北京": 1}), sentences, cfg)[1] == []  # base without gazetteer
 
 
 def _emissions(model, encoded):
