@@ -100,6 +100,7 @@ def main() -> None:
     train = [(chars, tags) for _, chars, tags in in_file_order]
     train_lines = [line for line, _, _ in in_file_order]
     dev = list(zip(msra["dev"]["line"], msra["dev"]["tokens"], msra["dev"]["tags"]))
+    dev_sentences = [(chars, tags) for _, chars, tags in dev]
     _, train_lexicons = build_vocab(train, TAGS, cfg)
     # a dev sentence takes the lexicon of the training sentence that follows it in the file
     fold_of_dev = [train_lexicons[min(bisect.bisect(train_lines, line), len(train) - 1)] for line, _, _ in dev]
@@ -111,22 +112,22 @@ def main() -> None:
     known = {m for b in blocks for m in b}
     overlap = {
         "train_in_other_folds": seen_share(list(zip(blocks, others))),
-        "dev_in_train": seen_share([(mentions([(c, t) for _, c, t in dev]), known)]),
+        "dev_in_train": seen_share([(mentions(dev_sentences), known)]),
     }
     if args.test:
         overlap["test_in_train"] = seen_share([(mentions(list(zip(msra["test"]["tokens"], msra["test"]["tags"]))), known)])
     print(json.dumps({"mention_is_training_entity_pct": overlap}))
 
-    gold = [tags for _, _, tags in dev]
+    gold = [tags for _, tags in dev_sentences]
     for path in args.models:
         ner = spacy.load(path).get_pipe("ner")
         for mode, lexicons in (("full", [None] * len(dev)), ("fold", fold_of_dev)):
-            encoded = [ner.vocab.encode(chars, lexicon) for (_, chars, _), lexicon in zip(dev, lexicons)]
+            encoded = [ner.vocab.encode(chars, lexicon) for (chars, _), lexicon in zip(dev_sentences, lexicons)]
             ids = predict_tag_ids(ner.model, encoded, 256)
             predicted = [[ner.vocab.tags[i] for i in seq] for seq in ids]
             scores = score_tags(gold, predicted)
             per_type = {k: round(100 * v.f1, 2) for k, v in sorted(scores.per_type.items())}
-            recall = recall_by_seen([(c, t) for _, c, t in dev], predicted, known)
+            recall = recall_by_seen(dev_sentences, predicted, known)
             print(json.dumps({"model": path, "dev_flags": mode, "f1": round(100 * scores.overall.f1, 2), **per_type, "recall_pct": recall}))
 
 
