@@ -38,8 +38,11 @@ class TriggerRule(_Strict):
     id: str = Field(min_length=1)
     words: list[str] = []
     patterns: list[str] = Field([], description="regex; the group 'trigger' (else the whole match) is the trigger")
+    blocking_patterns: list[str] = Field(
+        [], description="regex; this rule's words inside a match name a topic, not an act (a meeting's name)"
+    )
 
-    @field_validator("patterns")
+    @field_validator("patterns", "blocking_patterns")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         return [_check_regex(pattern) for pattern in patterns]
@@ -58,6 +61,10 @@ class TriggerRule(_Strict):
         words = sorted(set(self.words), key=len, reverse=True)
         expressions = ["|".join(re.escape(word) for word in words)] if words else []
         return [re.compile(expression) for expression in [*expressions, *self.patterns]]
+
+    @cached_property
+    def compiled_blockers(self) -> list[re.Pattern[str]]:
+        return [re.compile(pattern) for pattern in self.blocking_patterns]
 
 
 class SlotRule(_Strict):
@@ -81,6 +88,9 @@ class SlotRule(_Strict):
     cue_gap: int = Field(0, ge=0, description="most characters between the value and its cue word")
     veto_after: list[str] = Field(
         [], description="a value directly followed by one of these is not one (县委 in 县委书记)"
+    )
+    veto_before: list[str] = Field(
+        [], description="a value directly preceded by one of these is not one (an object: 加强驻村工作队管理)"
     )
     trim_labels: list[str] = Field([], description="a text value does not start inside entities of these labels")
     many: bool = Field(False, description="every value that fits, not only the nearest")

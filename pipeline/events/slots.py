@@ -187,7 +187,10 @@ def _fits(context: Context, rule: SlotRule, value: Value, anchor: Value, taken: 
         return False
     if rule.cue_words and not _has_cue(context, rule, value):
         return False
-    if any(context.doc.text.startswith(word, value.end) for word in rule.veto_after):
+    text = context.doc.text
+    if any(text.startswith(word, value.end) for word in rule.veto_after):
+        return False
+    if any(text.endswith(word, 0, value.start) for word in rule.veto_before):
         return False
     return not context.doc.is_flagged(value.start, value.end)
 

@@ -23,13 +23,19 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
 
 
 def _candidates(text: str, sentence: tuple[int, int], event_type: EventType) -> list[Trigger]:
+    """Every match of every rule, less those inside the rule's own blocking patterns.
+
+    A rule's blocking patterns mark where its words are a topic rather than an act (``巡查`` in a
+    meeting's name, ``考核`` in a report under review); other types may still fire there.
+    """
     found = []
     for rule in event_type.triggers:
+        blocked = [match.span() for pattern in rule.compiled_blockers for match in pattern.finditer(text, *sentence)]
         for expression in rule.compiled:
             for match in expression.finditer(text, *sentence):
                 group = "trigger" if "trigger" in expression.groupindex else 0
                 start, end = match.span(group)
-                if start < end:
+                if start < end and not any(_overlaps(start, end, *span) for span in blocked):
                     found.append(Trigger(rule.id, start, end))
     return found
 

@@ -58,6 +58,11 @@ def test_minimal_rules_load(tmp_path):
             "types.meeting.triggers.0.patterns",
             "invalid regular expression",
         ),
+        (
+            lambda t: t["triggers"][0].update(blocking_patterns=["会议("]),
+            "types.meeting.triggers.0.blocking_patterns",
+            "invalid regular expression",
+        ),
         (lambda t: t.update(required=[["title"]]), "types.meeting", "required names unknown slots ['title']"),
         (lambda t: t["slots"]["name"].update(colour="red"), "types.meeting.slots.name.0.colour", "unknown key"),
         (

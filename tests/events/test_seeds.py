@@ -6,10 +6,13 @@ rule-based DATE/QUANTITY/ORG only; checks needing people's names skip without th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.config import load_config
 from pipeline.document import Document
+from pipeline.evaluation.events import load_gold, score
 from pipeline.io.readers import read_file
 from pipeline.resources import SAMPLES_DIR
 from pipeline.runner import Runner
@@ -81,3 +84,13 @@ def test_seed_002_chair_and_attendees(seeds):
     meetings = [event for event in of_type(seeds["002"], "meeting") if "喻红秋" in texts(event, "chair")]
     assert len(meetings) == 1
     assert {"黄强", "穆为民", "徐光", "戴柏华", "刘伟", "霍金花"} <= set(texts(meetings[0], "attendees"))
+
+
+def test_seed_001_inspections_are_the_annotated_ones(seeds):
+    """Seed 001, a long speech, names many inspections as topics; its gold lists every real one."""
+    (gold,) = [doc for doc in load_gold(Path(__file__).parent / "gold" / "seeds") if doc.id.startswith("001")]
+    gold.complete = True
+    gold.events = [event for event in gold.events if event.type == "inspection"]
+    scores = score([gold], {gold.id: of_type(seeds["001"], "inspection")})
+    assert [error["sentence"] for error in scores.errors if error["error"] == "spurious"] == []
+    assert scores.events["inspection"].tp >= 6
