@@ -9,7 +9,6 @@ dropped first, so no held-out sentence is seen, not even unlabelled.
 
 from __future__ import annotations
 
-import hashlib
 import tarfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -47,13 +46,8 @@ def decontaminate(paragraphs: Iterable[str], held_out: Iterable[str], n: int) ->
     return [p for p in paragraphs if not any(p[i : i + n] in grams for i in range(len(p) - n + 1))]
 
 
-def _stable_hash(text: str) -> int:
-    """gensim seeds each vector from a hash of its key; Python's `hash` changes between processes."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
-
-
 def word2vec(sequences: Sequence[Sequence[str]], dim: int, cfg: dict, seed: int) -> dict[str, np.ndarray]:
-    """Skip-gram vectors for every token of `sequences` (one worker thread, so runs repeat exactly)."""
+    """Skip-gram vectors for every token of `sequences` (seeded, one worker thread: runs repeat exactly)."""
     from gensim.models import Word2Vec
 
     w2v = Word2Vec(
@@ -65,7 +59,6 @@ def word2vec(sequences: Sequence[Sequence[str]], dim: int, cfg: dict, seed: int)
         epochs=cfg["epochs"],
         workers=1,
         seed=seed,
-        hashfxn=_stable_hash,
     )
     return {key: w2v.wv[key] for key in w2v.wv.index_to_key}
 
