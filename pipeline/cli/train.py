@@ -122,7 +122,8 @@ def _rebuild_shipped(output: Path, config: Path, limits: dict, smoke: bool, prog
     from ..training.ner import train_ner
 
     result = train_ner(output, config, **limits, smoke=smoke, progress=progress)
-    typer.echo(f"best dev F1 {100 * result.best_dev_f1:.2f} after {result.epochs:.2f} epochs in {result.seconds:.0f} s -> {output}/")
+    kept = "no dev: the last step's model" if result.best_dev_f1 is None else f"best dev F1 {100 * result.best_dev_f1:.2f}"
+    typer.echo(f"{kept} after {result.epochs:.2f} epochs in {result.seconds:.0f} s -> {output}/")
 
 
 @contextmanager

@@ -133,13 +133,16 @@ def load_msra(
     `train` and `dev` also have `line`, the sentence's number in msra_train.txt. With
     `dev_block`, dev is made of whole runs of that many consecutive sentences
     (`story_dev_lines`), so that dev stories are not also training stories, as test stories
-    are not; otherwise dev is a random `dev_fraction` of the sentences.
+    are not; otherwise dev is a random `dev_fraction` of the sentences. `dev_fraction` 0 leaves
+    dev empty: every sentence trains (a final model, for a step count chosen on a dev run).
     """
     import datasets
 
     train = to_dataset(read_msra_split("train", cache_dir))
     train = train.add_column("line", list(range(len(train))))  # sentence number in the file: document order
-    if dev_block:
+    if not dev_fraction:
+        parts = {"train": train, "test": train.select([])}
+    elif dev_block:
         dev_lines = story_dev_lines(len(train), dev_fraction, dev_block, seed)
         parts = {
             "train": train.select([i for i in range(len(train)) if i not in dev_lines]),

@@ -1,7 +1,9 @@
 """Train the character BiLSTM-CRF NER model on MSRA and save it as a spaCy pipeline.
 
 `train_ner(output_dir)` reproduces the shipped `models/zh_msra_ner` from scratch; hyperparameters
-live in `configs/ner/bilstm_crf.yaml`. The best dev checkpoint (strict span F1) is kept.
+live in `configs/ner/bilstm_crf.yaml`. The best dev checkpoint (strict span F1) is kept; with
+`data.dev_fraction: 0` there is no dev, every sentence trains and the model after
+`training.max_steps` is kept.
 """
 
 from __future__ import annotations
@@ -44,10 +46,10 @@ MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.4.0"
 
 @dataclass
 class TrainResult:
-    """What a training run produced: best dev F1, the log of dev evaluations, timings."""
+    """What a training run produced: best dev F1 (None without dev), the log of dev evaluations, timings."""
 
     output_dir: Path
-    best_dev_f1: float
+    best_dev_f1: float | None
     epochs: float
     seconds: float
     history: list[dict] = field(default_factory=list)
@@ -97,6 +99,11 @@ def train_ner(
     random.seed(train_cfg["seed"])
     torch.manual_seed(train_cfg["seed"])
     train, dev = _load_data(cfg["data"], train_file, dev_file, cache_dir)
+    if not dev and not train_cfg.get("max_steps"):
+        raise ValueError(
+            "no dev sentences (data.dev_fraction 0) to pick a checkpoint or stop early: "
+            "set training.max_steps (or --max-steps) to the step count a run with dev chose"
+        )
     model, vocab, train_lexicons, pretrain_log = _build_model(cfg, train, dev, cache_dir)
     nlp = build_pipeline(model, vocab, cfg)
     output = Path(output_dir)
@@ -104,7 +111,7 @@ def train_ner(
     def save(trainer: Trainer) -> None:
         """Write the best model so far, so an interrupted run still leaves a usable model."""
         nlp.to_disk(output)
-        result = TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
+        result = _result(output, trainer)
         log = {"config": cfg, "pretrain": pretrain_log, **_log_dict(result)}
         (output / "training_log.json").write_text(json.dumps(log, indent=2))
 
@@ -112,7 +119,12 @@ def train_ner(
     trainer.run()
     model.load_state_dict(trainer.best_state)
     save(trainer)
-    return TrainResult(output, trainer.best_f1, trainer.epochs_done, trainer.elapsed(), trainer.history)
+    return _result(output, trainer)
+
+
+def _result(output: Path, trainer: Trainer) -> TrainResult:
+    best = trainer.best_f1 if trainer.dev_tags else None
+    return TrainResult(output, best, trainer.epochs_done, trainer.elapsed(), trainer.history)
 
 
 def _log_dict(result: TrainResult) -> dict:
@@ -335,25 +347,30 @@ class Trainer:
         return loss.item()
 
     def _evaluate(self) -> bool:
-        """Score dev, keep the best weights; True when patience has run out."""
-        from pipeline.evaluation.ner import score_tags
-        from pipeline.ner.bilstm_crf_model import predict_tag_ids
+        """Score dev, keep the best weights; True when patience has run out.
 
-        ids = predict_tag_ids(self.model, self.dev_encoded, self.cfg["eval_batch_size"])
-        scores = score_tags(self.dev_tags, [[self.vocab.tags[i] for i in seq] for seq in ids])
-        entry = {
-            "step": self.steps,
-            "epoch": round(self.epochs_done, 3),
-            "seconds": round(self.elapsed(), 1),
-            "dev_f1": scores.overall.f1,
-            **{f"dev_f1_{k}": v.f1 for k, v in sorted(scores.per_type.items())},
-        }
+        Without dev the latest weights are kept (and saved), and training never stops early.
+        """
+        entry = {"step": self.steps, "epoch": round(self.epochs_done, 3), "seconds": round(self.elapsed(), 1)}
+        f1 = None
+        if self.dev_tags:
+            scores = self._score_dev()
+            f1 = scores.overall.f1
+            entry.update(dev_f1=f1, **{f"dev_f1_{k}": v.f1 for k, v in sorted(scores.per_type.items())})
         self.history.append(entry)
         if self.progress:
             print(json.dumps(entry), flush=True)
-        if scores.overall.f1 > self.best_f1:
-            self.best_f1, self.best_state, self.bad_evals = scores.overall.f1, copy.deepcopy(self.model.state_dict()), 0
+        if f1 is None or f1 > self.best_f1:
+            self.best_f1 = -1.0 if f1 is None else f1
+            self.best_state, self.bad_evals = copy.deepcopy(self.model.state_dict()), 0
             self.on_best(self)
         else:
             self.bad_evals += 1
         return self.bad_evals >= self.cfg["patience"]
+
+    def _score_dev(self):
+        from pipeline.evaluation.ner import score_tags
+        from pipeline.ner.bilstm_crf_model import predict_tag_ids
+
+        ids = predict_tag_ids(self.model, self.dev_encoded, self.cfg["eval_batch_size"])
+        return score_tags(self.dev_tags, [[self.vocab.tags[i] for i in seq] for seq in ids])

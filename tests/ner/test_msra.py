@@ -77,3 +77,10 @@ def test_story_dev_split_keeps_lines_and_partitions_the_file():
     dev_lines = list(msra["dev"]["line"])
     assert dev_lines[:2] == [1500, 1501] and 1999 in dev_lines and 2000 not in dev_lines
     assert sorted(dev_lines + list(msra["train"]["line"])) == list(range(len(read_msra_split("train"))))
+
+
+@pytest.mark.skipif(not (default_cache_dir() / WHEEL_NAME).exists(), reason="MSRA wheel not cached")
+def test_dev_fraction_zero_trains_on_every_sentence():
+    msra = load_msra(0.0, 13)
+    assert len(msra["dev"]) == 0 and msra["dev"].column_names == msra["train"].column_names
+    assert list(msra["train"]["line"]) == list(range(len(read_msra_split("train"))))

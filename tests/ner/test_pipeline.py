@@ -1,13 +1,20 @@
 """Smoke training of a tiny model, saved and loaded back through `load_ner_pipeline`."""
 
+import json
+from pathlib import Path
+
+import datasets
 import pytest
 import spacy
+import yaml
 from spacy.tokens import Span
 
 from pipeline.evaluation.ner import evaluate_ner
 from pipeline.ner.component import LEXICON_FILE, EntityTagger
 from pipeline.ner.loading import load_ner_pipeline
-from pipeline.training.ner import train_ner
+from pipeline.ner.msra import read_column_file, to_dataset
+from pipeline.training import ner as training_ner
+from pipeline.training.ner import DEFAULT_CONFIG, train_ner
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +48,37 @@ def test_max_steps_stops_training_at_that_step(corpus_dir, tmp_path):
         max_steps=3, progress=False,
     )
     assert result.history[-1]["step"] == 3 and result.epochs < 1
+
+
+def _no_dev_config(tmp_path: Path) -> Path:
+    cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    cfg["data"]["dev_fraction"] = 0
+    path = tmp_path / "no_dev.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def msra_without_dev(corpus_dir, monkeypatch):
+    """`msra_splits` with the synthetic corpus as train and no dev, as `dev_fraction: 0` gives."""
+    train = to_dataset(read_column_file(corpus_dir / "train.txt"))
+    train = train.add_column("line", list(range(len(train))))
+    splits = datasets.DatasetDict({"train": train, "dev": train.select([]), "test": train.select([])})
+    monkeypatch.setattr(training_ner, "msra_splits", lambda data_cfg, cache_dir=None: splits)
+
+
+def test_training_without_dev_keeps_the_model_of_the_last_step(msra_without_dev, tmp_path):
+    result = train_ner(tmp_path / "m", _no_dev_config(tmp_path), smoke=True, max_steps=4, progress=False)
+    assert result.best_dev_f1 is None
+    assert result.history[-1]["step"] == 4 and not any("dev_f1" in entry for entry in result.history)
+    log = json.loads((tmp_path / "m" / "training_log.json").read_text(encoding="utf-8"))
+    assert log["best_dev_f1"] is None and log["history"][-1]["step"] == 4
+    assert load_ner_pipeline("spacy", tmp_path / "m")("张伟在河南省考察国务院扶贫办。").text
+
+
+def test_training_without_dev_needs_a_step_count(msra_without_dev, tmp_path):
+    with pytest.raises(ValueError, match="max_steps"):
+        train_ner(tmp_path / "m", _no_dev_config(tmp_path), smoke=True, progress=False)
 
 
 class FixedTagger(EntityTagger):
