@@ -6,16 +6,21 @@ its *needs*: alternatives, each a set of small character sets, such that every m
 positive lookarounds) contains a character of each set of one alternative. One set is chosen per
 alternative (rare and shared ones first), and a text without any character of the chosen sets (the
 *cover*) cannot match. Needs that cannot be proved (large classes, negations, optional or case-insensitive parts)
-are left out, which only makes the gate pass more texts, so gating never changes a result.
+are left out, which only makes the gate pass more texts, so gating never changes a result. The
+parser is the standard library's private ``re._parser``; without it no text is gated out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from re import _constants as sre
-from re import _parser  # the standard library's own regex parser (Python 3.11+)
 from typing import Any
+
+try:  # the standard library's own regex parser: private, so a Python without it gets no gates
+    from re import _constants as sre
+    from re import _parser
+except ImportError:  # pragma: no cover (present in Python 3.11 to 3.14)
+    sre = _parser = None
 
 #: a character class larger than this is no useful need
 MAX_CLASS = 48
@@ -73,7 +78,7 @@ def gated(regex: re.Pattern[str] | None) -> GatedRegex | None:
 
 def pattern_needs(regex: re.Pattern[str]) -> tuple[Needs, ...]:
     """The alternatives of character sets a match of ``regex`` needs (ANYTHING when unknown)."""
-    if regex.flags & re.IGNORECASE:
+    if _parser is None or regex.flags & re.IGNORECASE:
         return ANYTHING
     try:
         parsed = _parser.parse(regex.pattern, regex.flags)

@@ -48,3 +48,12 @@ def test_a_skipped_text_has_no_match(text):
 def test_gate_examples(pattern, text, skipped):
     gate = GatedRegex(re.compile(pattern))
     assert (not gate.may_match_whole(text)) is skipped
+
+
+def test_without_the_private_regex_parser_nothing_is_gated_out(monkeypatch):
+    from pipeline.cleaning import gate
+
+    monkeypatch.setattr(gate, "_parser", None)
+    regex = GatedRegex(re.compile("来源[:：]"))
+    assert regex.chars is None and regex.may_match_whole("no such characters")
+    assert regex.search("来源：新华社").group() == "来源："
