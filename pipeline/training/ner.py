@@ -297,12 +297,19 @@ class Trainer:
             bar = tqdm(batches, desc=f"epoch {epoch + 1}", disable=not self.progress, leave=False)
             for k, batch in enumerate(bar):
                 loss = self._step(batch)
-                bar.set_postfix(loss=f"{loss:.2f}", best_dev_f1=f"{100 * max(self.best_f1, 0):.2f}")
+                bar.set_postfix(self._postfix(loss))
                 self.epochs_done = epoch + (k + 1) / len(batches)
                 if self._out_of_budget() or (self.steps % self.cfg["eval_every"] == 0 and self._evaluate()):
                     return
             if self.steps % self.cfg["eval_every"] and self._evaluate():
                 return
+
+    def _postfix(self, loss: float) -> dict[str, str]:
+        """What the progress bar shows: the batch loss, and the best dev F1 when there is a dev set."""
+        postfix = {"loss": f"{loss:.2f}"}
+        if self.dev_tags:
+            postfix["best_dev_f1"] = f"{100 * max(self.best_f1, 0):.2f}"
+        return postfix
 
     def _out_of_budget(self) -> bool:
         """Past `max_time` seconds or the config's `max_steps`: evaluate one last time and stop.

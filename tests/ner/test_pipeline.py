@@ -76,6 +76,12 @@ def test_training_without_dev_keeps_the_model_of_the_last_step(msra_without_dev,
     assert load_ner_pipeline("spacy", tmp_path / "m")("张伟在河南省考察国务院扶贫办。").text
 
 
+def test_progress_bar_without_dev_shows_no_dev_score(msra_without_dev, tmp_path, capsys):
+    train_ner(tmp_path / "m", _no_dev_config(tmp_path), smoke=True, max_steps=2, progress=True)
+    shown = capsys.readouterr().err
+    assert "loss=" in shown and "best_dev_f1" not in shown
+
+
 def test_training_without_dev_needs_a_step_count(msra_without_dev, tmp_path):
     with pytest.raises(ValueError, match="max_steps"):
         train_ner(tmp_path / "m", _no_dev_config(tmp_path), smoke=True, progress=False)
