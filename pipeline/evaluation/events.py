@@ -6,7 +6,8 @@ Gold lives in YAML files (any ``*.yaml`` under the gold folder), each with a ``d
       - file: d01.txt                 # beside the YAML file; or `sample: 000_x.txt` (bundled samples)
         id: d01                       # optional, default the file's stem
         meta: {published: 2020-05-06} # optional document metadata (the year of relative dates)
-        complete: true                # false: only some events are annotated (recall only)
+        complete: true                # false: only some events are annotated (recall only);
+                                      # [inspection, ...]: every event of these types is annotated
         events:
           - type: meeting
             anchor: 召开脱贫攻坚推进会   # a piece of the event's sentence
@@ -22,9 +23,10 @@ Matching (see docs/events.md):
   lies in the predicted sentence. Pairs are assigned one to one, best first, by the number of
   gold slot values they agree on.
 * Event detection counts matched pairs (tp), unmatched gold (fn) and unmatched predictions (fp;
-  not counted in documents marked ``complete: false``). Slots are scored per type and role over
-  matched pairs, one to one by value; the values of an unmatched gold event are all missed, and
-  those of an unmatched prediction all spurious (again only in complete documents).
+  counted only for the types a document is complete for: all with ``complete: true``, none with
+  ``complete: false``, the listed ones with ``complete: [type, ...]``). Slots are scored per type
+  and role over matched pairs, one to one by value; the values of an unmatched gold event are all
+  missed, and those of an unmatched prediction all spurious (again only where its type is complete).
 """
 
 from __future__ import annotations
@@ -60,8 +62,12 @@ class GoldDocument:
     id: str
     path: Path
     meta: dict[str, Any] = field(default_factory=dict)
-    complete: bool = True
+    complete: bool | frozenset[str] = True
     events: list[GoldEvent] = field(default_factory=list)
+
+    def complete_for(self, event_type: str) -> bool:
+        """Whether every event of this type is annotated, so unmatched predictions of it are false positives."""
+        return self.complete if isinstance(self.complete, bool) else event_type in self.complete
 
 
 def _as_list(value: Any) -> list[str]:
@@ -73,6 +79,15 @@ def _gold_event(entry: dict[str, Any], where: str) -> GoldEvent:
         raise ConfigError(f"{where}: a gold event needs a type")
     slots = {role: _as_list(value) for role, value in (entry.get("slots") or {}).items()}
     return GoldEvent(str(entry["type"]), str(entry.get("anchor", "")), slots)
+
+
+def _completeness(value: Any, where: str) -> bool | frozenset[str]:
+    """`complete:` as written: true, false or a list of the event types annotated in full."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return frozenset(value)
+    raise ConfigError(f"{where}: `complete` must be true, false or a list of event types, not {value!r}")
 
 
 def _gold_document(entry: dict[str, Any], base: Path, where: str) -> GoldDocument:
@@ -89,7 +104,7 @@ def _gold_document(entry: dict[str, Any], base: Path, where: str) -> GoldDocumen
         id=str(entry.get("id", path.stem)),
         path=path,
         meta=dict(entry.get("meta") or {}),
-        complete=bool(entry.get("complete", True)),
+        complete=_completeness(entry.get("complete", True), f"{where}.complete"),
         events=events,
     )
 
@@ -263,10 +278,9 @@ def score_document(scores: EventScores, gold: GoldDocument, predicted: list[dict
     for g, event in enumerate(gold.events):
         if g not in matched_gold:
             _score_missed(scores, gold.id, event)
-    if gold.complete:
-        for p, event in enumerate(predicted):
-            if p not in matched_predicted:
-                _score_spurious(scores, gold.id, event)
+    for p, event in enumerate(predicted):
+        if p not in matched_predicted and gold.complete_for(event["type"]):
+            _score_spurious(scores, gold.id, event)
 
 
 def score(gold: list[GoldDocument], predicted: dict[str, list[dict[str, Any]]]) -> EventScores:

@@ -79,6 +79,22 @@ def test_partial_gold_counts_no_false_positives():
     assert scores["events"]["overall"]["fp"] == 0 and scores["events"]["overall"]["tp"] == 1
 
 
+def test_gold_complete_for_listed_types_counts_their_false_positives_only():
+    gold = GoldDocument("d", Path("d.txt"), complete=frozenset({"meeting"}))
+    events = [predicted("meeting", "县委召开常委会。", name=["常委会"]), predicted("statistic", "完成385个村出列。")]
+    detection = score([gold], {"d": events}).to_dict()["events"]
+    assert detection["by_type"]["meeting"]["fp"] == 1 and detection["overall"]["fp"] == 1
+
+
+def test_gold_completeness_is_a_bool_or_a_list_of_types(tmp_path):
+    (tmp_path / "d.txt").write_text("县委召开常委会。", encoding="utf-8")
+    (tmp_path / "gold.yaml").write_text("documents:\n  - file: d.txt\n    complete: [meeting]\n", encoding="utf-8")
+    assert load_gold(tmp_path)[0].complete == frozenset({"meeting"})
+    (tmp_path / "gold.yaml").write_text("documents:\n  - file: d.txt\n    complete: meeting\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="complete. must be true, false or a list"):
+        load_gold(tmp_path)
+
+
 def test_one_to_one_by_agreement_within_a_sentence():
     sentence = "完成39.8万人脱贫、385个村出列。"
     gold = GoldDocument(

@@ -89,7 +89,7 @@ def test_seed_002_chair_and_attendees(seeds):
 def test_seed_001_inspections_are_the_annotated_ones(seeds):
     """Seed 001, a long speech, names many inspections as topics; its gold lists every real one."""
     (gold,) = [doc for doc in load_gold(Path(__file__).parent / "gold" / "seeds") if doc.id.startswith("001")]
-    gold.complete = True
+    assert gold.complete_for("inspection") and not gold.complete_for("meeting")
     gold.events = [event for event in gold.events if event.type == "inspection"]
     scores = score([gold], {gold.id: of_type(seeds["001"], "inspection")})
     assert [error["sentence"] for error in scores.errors if error["error"] == "spurious"] == []
