@@ -14,8 +14,8 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from importlib import metadata
 from itertools import islice
 from pathlib import Path

@@ -11,8 +11,8 @@ from typing import Optional
 
 import typer
 
-from ..resources import SAMPLES_DIR
 from ..config import load_config
+from ..resources import SAMPLES_DIR
 from . import app
 from .common import CONFIG_OPTION, SET_OPTION, user_errors
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, IO
+from typing import IO, Any
 
 
 def dumps(record: Any) -> str:

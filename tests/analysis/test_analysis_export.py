@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tests.analysis.analysis_runs import write_synthetic_run
-from tests.conftest import read_jsonl
 from pipeline import api
 from pipeline.cli import app
+from tests.analysis.analysis_runs import write_synthetic_run
+from tests.conftest import read_jsonl
 
 EXPORTED = ("events", "slots", "entities", "documents")
 

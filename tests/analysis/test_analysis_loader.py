@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 import pipeline
+from pipeline import api
+from pipeline.resources import SAMPLES_DIR
 from tests.analysis.analysis_runs import (
     CLEAN_TEXT,
     ORG,
@@ -17,8 +19,6 @@ from tests.analysis.analysis_runs import (
     write_synthetic_run,
 )
 from tests.conftest import read_jsonl, validator
-from pipeline import api
-from pipeline.resources import SAMPLES_DIR
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pipeline.io.readers import read_file
 from pipeline.resources import SAMPLES_DIR
 from pipeline.runner import Runner
 
+
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, list[dict]]:
     """Events per seed, keyed by the seed's number (000 ... 004)."""

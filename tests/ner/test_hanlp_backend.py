@@ -4,8 +4,8 @@ import pytest
 
 hanlp = pytest.importorskip("hanlp")
 
-from pipeline.ner.hanlp_backend import patch_rnn_crf
-from pipeline.ner.loading import load_ner_pipeline
+from pipeline.ner.hanlp_backend import patch_rnn_crf  # noqa: E402 (after the skip when HanLP is missing)
+from pipeline.ner.loading import load_ner_pipeline  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
 from tests.retraining.synthetic import make_doccano
 
+HERE = Path(__file__).resolve().parent
 TINY_CONFIG = HERE / "tiny_config.yaml"
 
 

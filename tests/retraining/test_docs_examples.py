@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.retraining.synthetic import make_doccano
-
 from pipeline.events.rules import load_rules
 from pipeline.resources import configs_dir
 from pipeline.training.formats import read_annotations
+from tests.retraining.synthetic import make_doccano
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 

@@ -9,11 +9,11 @@ import sys
 import opencc
 import pytest
 
-from tests.conftest import assert_spans_trace_to_raw, read_jsonl, validator
 from pipeline.config import load_config
 from pipeline.resources import SAMPLES_DIR
 from pipeline.runner import Runner
 from pipeline.stages.clean import CleanStage
+from tests.conftest import assert_spans_trace_to_raw, read_jsonl, validator
 
 OUTPUTS = ("events.jsonl", "documents.jsonl", "manifest.json", "errors.jsonl")
 
