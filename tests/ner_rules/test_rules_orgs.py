@@ -65,6 +65,18 @@ def test_model_org_containing_the_rule_span_is_kept(nlp, component):
     assert result(doc) == [("国家乡村振兴局扶贫办", "ORG", "model")]
 
 
+@pytest.mark.parametrize(
+    ("text", "model_org", "expected"),
+    [
+        ("住房和城乡建设部联合驻部纪检监察组召开会议。", "城乡建设部联合驻部纪检监察组", ["住房和城乡建设部", "驻部纪检监察组"]),
+        ("民政局和县扶贫办开展检查。", "民政局和县扶贫", ["民政局", "县扶贫办"]),
+    ],
+)
+def test_model_org_over_a_joiner_is_cut_not_merged(nlp, component, text, model_org, expected):
+    doc = component(with_model_ents(nlp, text, [(model_org, "ORG")]))
+    assert [e.text for e in doc.ents if e.label_ == "ORG"] == expected
+
+
 def test_model_loc_before_a_body_joins_it(nlp, component):
     doc = component(with_model_ents(nlp, "我们到兰考县扶贫办调研。", [("兰考", "LOC")]))
     assert result(doc) == [("兰考县扶贫办", "ORG", "rules:org")]

@@ -7,7 +7,9 @@ carry ``span_id`` ``rules:<label>`` so the stage can tell them from model spans.
 
 Merge policy:
 - DATE/QUANTITY win over overlapping model spans, except inside a model ORG (a name).
-- A rule ORG that contains, extends or partly overlaps a model ORG replaces it (the union).
+- A rule ORG that contains, extends or partly overlaps a model ORG replaces it (the union),
+  unless the model ORG runs on past the rule ORG over a joiner (住房和城乡建设部|联合|驻部纪检监察组):
+  then the model ORG is cut to the part beyond the joiner and the two names stay two.
 - A model LOC at the start of or right before a rule ORG becomes part of it (河南省 + 扶贫办);
   a model LOC that ends where a rule ORG ends is relabelled ORG; otherwise LOC and PER win.
 """
@@ -79,7 +81,8 @@ class EntityRuleComponent:
             mentions = merge_numeric(mentions, _mentions(quantities, "QUANTITY"))
         if "ORG" in self.labels:
             numeric = [(m.start, m.end) for m in mentions if m.label in NUMERIC]
-            mentions = merge_orgs(mentions, _mentions(self.rules.orgs.find(text, numeric), "ORG"))
+            found = _mentions(self.rules.orgs.find(text, numeric), "ORG")
+            mentions = merge_orgs(mentions, found, text, self.rules.orgs.joiners)
         doc.ents = [
             span
             for m in sorted(mentions, key=lambda m: m.start)
@@ -134,16 +137,35 @@ def merge_numeric(current: list[Mention], found: list[Mention]) -> list[Mention]
     return result
 
 
-def merge_orgs(current: list[Mention], found: list[Mention]) -> list[Mention]:
+def merge_orgs(current: list[Mention], found: list[Mention], text: str = "", joiners: tuple[str, ...] = ()) -> list[Mention]:
     """Add rule ORG spans under the policy in the module docstring."""
     result = list(current)
     for new in found:
+        result = [_cut_at_joiner(m, new, text, joiners) for m in result]
         merged = _merge_one(result, new)
         if merged is not None:
             absorbed = [m for m in result if m.overlaps(merged) or (m.label == "LOC" and m.end == merged.start)]
             result = [m for m in result if m not in absorbed]
             result.append(merged)
     return result
+
+
+def _cut_at_joiner(m: Mention, new: Mention, text: str, joiners: tuple[str, ...]) -> Mention:
+    """``m`` without the rule ORG ``new`` and a joiner between them, when ``m`` is an ORG running past ``new``.
+
+    A model ORG that crosses a rule name and a joiner (联合, 和) covers two bodies, not one.
+    """
+    if m.label != "ORG" or not m.overlaps(new) or m.contains(new) or new.contains(m):
+        return m
+    if m.end > new.end:
+        joiner = next((j for j in joiners if text.startswith(j, new.end)), "")
+        if joiner and new.end + len(joiner) < m.end:
+            return Mention(new.end + len(joiner), m.end, m.label, m.source)
+    else:
+        joiner = next((j for j in joiners if text.endswith(j, 0, new.start)), "")
+        if joiner and m.start < new.start - len(joiner):
+            return Mention(m.start, new.start - len(joiner), m.label, m.source)
+    return m
 
 
 def _merge_one(current: list[Mention], new: Mention) -> Mention | None:

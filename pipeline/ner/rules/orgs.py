@@ -20,6 +20,7 @@ HAN = "\u4e00-\u9fff"
 class OrgRules:
     regex: re.Pattern[str]
     canonical: tuple[tuple[str, str], ...]
+    joiners: tuple[str, ...] = ()
 
     @classmethod
     def from_file(cls, rules: RuleFile) -> OrgRules:
@@ -63,7 +64,8 @@ class OrgRules:
             if not isinstance(short, str) or not isinstance(full, str) or not short or not full:
                 raise rules.error(f"orgs.canonical.{short}", "expected short form: canonical name (strings)")
         ordered = tuple(sorted(canonical.items(), key=lambda item: -len(item[0])))
-        return cls(regex=rules.compile("orgs", regex), canonical=ordered)
+        joiners = tuple(sorted(rules.words("orgs.joiners"), key=len, reverse=True))
+        return cls(regex=rules.compile("orgs", regex), canonical=ordered, joiners=joiners)
 
     def find(self, text: str, blocked: list[tuple[int, int]] = ()) -> Iterator[tuple[int, int]]:
         """Name spans; a match that starts inside a blocked span (a date) is retried after it.
