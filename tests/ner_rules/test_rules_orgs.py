@@ -77,6 +77,11 @@ def test_model_org_over_a_joiner_is_cut_not_merged(nlp, component, text, model_o
     assert [e.text for e in doc.ents if e.label_ == "ORG"] == expected
 
 
+def test_model_org_that_is_a_common_noun_here_is_dropped(nlp, component):
+    doc = component(with_model_ents(nlp, "常常与大众沟通。", [("大众", "ORG")]))
+    assert result(doc) == []
+
+
 def test_model_loc_before_a_body_joins_it(nlp, component):
     doc = component(with_model_ents(nlp, "我们到兰考县扶贫办调研。", [("兰考", "LOC")]))
     assert result(doc) == [("兰考县扶贫办", "ORG", "rules:org")]

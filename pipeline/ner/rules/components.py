@@ -7,6 +7,7 @@ carry ``span_id`` ``rules:<label>`` so the stage can tell them from model spans.
 
 Merge policy:
 - DATE/QUANTITY win over overlapping model spans, except inside a model ORG (a name).
+- A model ORG that is one of ``orgs.not_names`` (common nouns in our documents) is dropped.
 - A rule ORG that contains, extends or partly overlaps a model ORG replaces it (the union),
   unless the model ORG runs on past the rule ORG over a joiner (住房和城乡建设部|联合|驻部纪检监察组):
   then the model ORG is cut to the part beyond the joiner and the two names stay two.
@@ -80,6 +81,8 @@ class EntityRuleComponent:
             quantities = _kept(masked, self.rules, (formulas, placeholders), self.rules.quantities.find(masked))
             mentions = merge_numeric(mentions, _mentions(quantities, "QUANTITY"))
         if "ORG" in self.labels:
+            not_names = self.rules.orgs.not_names
+            mentions = [m for m in mentions if m.label != "ORG" or text[m.start : m.end] not in not_names]
             numeric = [(m.start, m.end) for m in mentions if m.label in NUMERIC]
             found = _mentions(self.rules.orgs.find(text, numeric), "ORG")
             mentions = merge_orgs(mentions, found, text, self.rules.orgs.joiners)

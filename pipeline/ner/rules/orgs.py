@@ -21,6 +21,7 @@ class OrgRules:
     regex: re.Pattern[str]
     canonical: tuple[tuple[str, str], ...]
     joiners: tuple[str, ...] = ()
+    not_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_file(cls, rules: RuleFile) -> OrgRules:
@@ -65,7 +66,8 @@ class OrgRules:
                 raise rules.error(f"orgs.canonical.{short}", "expected short form: canonical name (strings)")
         ordered = tuple(sorted(canonical.items(), key=lambda item: -len(item[0])))
         joiners = tuple(sorted(rules.words("orgs.joiners"), key=len, reverse=True))
-        return cls(regex=rules.compile("orgs", regex), canonical=ordered, joiners=joiners)
+        not_names = frozenset(rules.words("orgs.not_names"))
+        return cls(rules.compile("orgs", regex), ordered, joiners, not_names)
 
     def find(self, text: str, blocked: list[tuple[int, int]] = ()) -> Iterator[tuple[int, int]]:
         """Name spans; a match that starts inside a blocked span (a date) is retried after it.
