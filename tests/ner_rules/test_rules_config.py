@@ -30,6 +30,8 @@ def broken(tmp_path, edit):
         (lambda d: d["quantities"]["units"].update({"weight": ["吨"]}), "quantities.units.weight"),
         (lambda d: d["orgs"].update({"gazetteer": ["国务院", 3]}), "orgs.gazetteer"),
         (lambda d: d["orgs"].pop("bodies"), "orgs.bodies"),
+        (lambda d: d["model_spans"]["min_chars"].update({"PER": 0}), "model_spans.min_chars.PER"),
+        (lambda d: d["model_spans"]["not_names"].update({"ORG": "大众"}), "model_spans.not_names.ORG"),
     ],
 )
 def test_errors_name_file_and_entry(tmp_path, edit, entry):

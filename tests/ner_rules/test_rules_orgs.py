@@ -77,9 +77,17 @@ def test_model_org_over_a_joiner_is_cut_not_merged(nlp, component, text, model_o
     assert [e.text for e in doc.ents if e.label_ == "ORG"] == expected
 
 
-def test_model_org_that_is_a_common_noun_here_is_dropped(nlp, component):
-    doc = component(with_model_ents(nlp, "常常与大众沟通。", [("大众", "ORG")]))
-    assert result(doc) == []
+@pytest.mark.parametrize(
+    ("text", "model_spans"),
+    [("常常与大众沟通。", [("大众", "ORG")]), ("“云督战”直接到镇到村。", [("云", "PER")])],
+)
+def test_model_spans_ruled_out_by_the_config_are_dropped(nlp, component, text, model_spans):
+    assert result(component(with_model_ents(nlp, text, model_spans))) == []
+
+
+def test_model_spans_of_other_labels_or_lengths_stay(nlp, component):
+    doc = component(with_model_ents(nlp, "大众来到李强家。", [("大众", "LOC"), ("李强", "PER")]))
+    assert result(doc) == [("大众", "LOC", "model"), ("李强", "PER", "model")]
 
 
 def test_model_loc_before_a_body_joins_it(nlp, component):

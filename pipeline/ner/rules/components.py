@@ -7,7 +7,7 @@ carry ``span_id`` ``rules:<label>`` so the stage can tell them from model spans.
 
 Merge policy:
 - DATE/QUANTITY win over overlapping model spans, except inside a model ORG (a name).
-- A model ORG that is one of ``orgs.not_names`` (common nouns in our documents) is dropped.
+- Model spans that ``model_spans`` rules out (too short, or a common noun here: 大众) are dropped first.
 - A rule ORG that contains, extends or partly overlaps a model ORG replaces it (the union),
   unless the model ORG runs on past the rule ORG over a joiner (住房和城乡建设部|联合|驻部纪检监察组):
   then the model ORG is cut to the part beyond the joiner and the two names stay two.
@@ -69,7 +69,11 @@ class EntityRuleComponent:
         text = doc.text
         mentions = []
         if doc.has_annotation("ENT_IOB"):
-            mentions = [Mention(e.start_char, e.end_char, e.label_, e.id_ or "model") for e in doc.ents]
+            mentions = [
+                Mention(e.start_char, e.end_char, e.label_, e.id_ or "model")
+                for e in doc.ents
+                if e.id_ or self.rules.model_spans.keeps(e.label_, e.text)
+            ]
         formulas, placeholders = self.rules.exclusions.scan(text)
         if "DATE" in self.labels:
             # Formulas only block quantities: “十三五”期间 is a date though it looks like a slogan.
@@ -81,8 +85,6 @@ class EntityRuleComponent:
             quantities = _kept(masked, self.rules, (formulas, placeholders), self.rules.quantities.find(masked))
             mentions = merge_numeric(mentions, _mentions(quantities, "QUANTITY"))
         if "ORG" in self.labels:
-            not_names = self.rules.orgs.not_names
-            mentions = [m for m in mentions if m.label != "ORG" or text[m.start : m.end] not in not_names]
             numeric = [(m.start, m.end) for m in mentions if m.label in NUMERIC]
             found = _mentions(self.rules.orgs.find(text, numeric), "ORG")
             mentions = merge_orgs(mentions, found, text, self.rules.orgs.joiners)

@@ -93,6 +93,7 @@ def read_rule_file(path: str | Path) -> RuleFile:
 def _load(path: str, mtime: float) -> EntityRules:
     from .dates import DateRules
     from .exclusions import Exclusions
+    from .model_spans import ModelSpanFilter
     from .orgs import OrgRules
     from .quantities import QuantityRules
 
@@ -103,14 +104,16 @@ def _load(path: str, mtime: float) -> EntityRules:
         quantities=QuantityRules.from_file(rule_file),
         exclusions=Exclusions.from_file(rule_file),
         orgs=OrgRules.from_file(rule_file),
+        model_spans=ModelSpanFilter.from_file(rule_file),
     )
 
 
 class EntityRules:
     """All compiled rules of one entities.yaml."""
 
-    def __init__(self, path: Path, dates: Any, quantities: Any, exclusions: Any, orgs: Any):
+    def __init__(self, path: Path, dates: Any, quantities: Any, exclusions: Any, orgs: Any, model_spans: Any):
         self.path = path
+        self.model_spans = model_spans
         self.dates = dates
         self.quantities = quantities
         self.exclusions = exclusions

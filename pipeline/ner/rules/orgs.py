@@ -21,7 +21,6 @@ class OrgRules:
     regex: re.Pattern[str]
     canonical: tuple[tuple[str, str], ...]
     joiners: tuple[str, ...] = ()
-    not_names: frozenset[str] = frozenset()
 
     @classmethod
     def from_file(cls, rules: RuleFile) -> OrgRules:
@@ -66,8 +65,7 @@ class OrgRules:
                 raise rules.error(f"orgs.canonical.{short}", "expected short form: canonical name (strings)")
         ordered = tuple(sorted(canonical.items(), key=lambda item: -len(item[0])))
         joiners = tuple(sorted(rules.words("orgs.joiners"), key=len, reverse=True))
-        not_names = frozenset(rules.words("orgs.not_names"))
-        return cls(rules.compile("orgs", regex), ordered, joiners, not_names)
+        return cls(rules.compile("orgs", regex), ordered, joiners)
 
     def find(self, text: str, blocked: list[tuple[int, int]] = ()) -> Iterator[tuple[int, int]]:
         """Name spans; a match that starts inside a blocked span (a date) is retried after it.
