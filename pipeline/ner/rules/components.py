@@ -142,8 +142,8 @@ def merge_numeric(current: list[Mention], found: list[Mention]) -> list[Mention]
     return result
 
 
-def merge_orgs(current: list[Mention], found: list[Mention], text: str = "", joiners: tuple[str, ...] = ()) -> list[Mention]:
-    """Add rule ORG spans under the policy in the module docstring."""
+def merge_orgs(current: list[Mention], found: list[Mention], text: str, joiners: tuple[str, ...]) -> list[Mention]:
+    """Add rule ORG spans (``found`` in ``text``) under the policy in the module docstring."""
     result = list(current)
     for new in found:
         result = [_cut_at_joiner(m, new, text, joiners) for m in result]
@@ -156,7 +156,7 @@ def merge_orgs(current: list[Mention], found: list[Mention], text: str = "", joi
 
 
 def _cut_at_joiner(m: Mention, new: Mention, text: str, joiners: tuple[str, ...]) -> Mention:
-    """``m`` without the rule ORG ``new`` and a joiner between them, when ``m`` is an ORG running past ``new``.
+    """``m`` cut short of the rule ORG ``new`` and the joiner next to it, when ``m`` is an ORG running past both.
 
     A model ORG that crosses a rule name and a joiner (联合, 和) covers two bodies, not one.
     """

@@ -113,11 +113,11 @@ class EntityRules:
 
     def __init__(self, path: Path, dates: Any, quantities: Any, exclusions: Any, orgs: Any, model_spans: Any):
         self.path = path
-        self.model_spans = model_spans
         self.dates = dates
         self.quantities = quantities
         self.exclusions = exclusions
         self.orgs = orgs
+        self.model_spans = model_spans
 
 
 def load_entity_rules(path: str | Path) -> EntityRules:

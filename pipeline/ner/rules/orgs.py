@@ -20,7 +20,7 @@ HAN = "\u4e00-\u9fff"
 class OrgRules:
     regex: re.Pattern[str]
     canonical: tuple[tuple[str, str], ...]
-    joiners: tuple[str, ...] = ()
+    joiners: tuple[str, ...]
 
     @classmethod
     def from_file(cls, rules: RuleFile) -> OrgRules:
