@@ -93,6 +93,8 @@ def main() -> None:
     torch.set_num_threads(1)
 
     cfg = load_config(args.config)
+    if not cfg["data"]["dev_fraction"]:
+        parser.error(f"{args.config} holds out no dev (data.dev_fraction 0): give --config of a run with a dev split")
     if args.dev_block is not None:
         cfg["data"]["dev_block"] = args.dev_block or None
     msra = msra_splits(cfg["data"])
