@@ -112,7 +112,8 @@ def retrain_ner(
         raise ValueError(f"--dev-split must be between 0 and 1 (exclusive), got {dev_split}")
     if not 0 <= mix_base_data <= 1:
         raise ValueError(f"--mix-base-data must be between 0 and 1, got {mix_base_data}")
-    cfg = load_config(config, smoke, max_epochs=max_epochs, max_steps=max_steps)
+    cfg = load_config(config, smoke, max_epochs=max_epochs)
+    cfg["training"]["max_steps"] = max_steps  # the config's is the MSRA run's step count; fine-tuning stops by its dev split
     base_nlp = load_base(base) if base else None
     base_labels = _labels(_component(base_nlp).vocab.tags) if base_nlp else []
     allowed = set(labels) | set(base_labels) if labels else None

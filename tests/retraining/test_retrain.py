@@ -161,7 +161,20 @@ def test_without_data_the_cli_trains_the_shipped_recipe_on_msra(tmp_path):
     output = tmp_path / "zh_msra_smoke"
     result = CliRunner().invoke(app, ["train", "ner", "--output", str(output), "--smoke", "--max-steps", "3", "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert "best dev F1" in result.output and (output / "meta.json").is_file()
+    assert "no dev: the last step's model" in result.output and (output / "meta.json").is_file()
+
+
+def test_fine_tuning_ignores_the_configs_step_count_for_msra(policy_doccano, tiny_config, tmp_path):
+    """`training.max_steps` in the shipped config is the MSRA run's; fine-tuning stops by its own dev split."""
+    import yaml
+
+    cfg = yaml.safe_load(tiny_config.read_text(encoding="utf-8"))
+    cfg["training"]["max_steps"] = 2
+    config = tmp_path / "cfg.yaml"
+    config.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    result = retrain_ner([policy_doccano], tmp_path / "m", base=None, config=config, max_epochs=1,
+                         msra_test_sentences=0, progress=False)
+    assert result.report["training"]["steps"] > 2
 
 
 def test_untrainable_requests_are_refused_before_training(policy_doccano, tmp_path):
