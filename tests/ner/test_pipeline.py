@@ -51,8 +51,10 @@ def test_max_steps_stops_training_at_that_step(corpus_dir, tmp_path):
 
 
 def _no_dev_config(tmp_path: Path) -> Path:
+    """The shipped config without dev and without a step count of its own."""
     cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     cfg["data"]["dev_fraction"] = 0
+    cfg["training"]["max_steps"] = None
     path = tmp_path / "no_dev.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     return path
