@@ -121,19 +121,24 @@ def initialise_embeddings(model: BiLSTMCRF, vocab: Vocab, texts: Iterable[Sequen
     The vectors are scaled to unit standard deviation, the scale of the default initialisation.
     Returns how many rows were set.
     """
-    import numpy as np
-
     from pipeline.ner.bilstm_crf_model import char_bigrams, normalise_chars
 
     chars = [normalise_chars(t) for t in texts]
     pairs = [(model.char_emb, vocab.chars, chars), (model.bigram_emb, vocab.bigrams, [char_bigrams(c) for c in chars])]
     set_rows = 0
     for embedding, keys, sequences in pairs:
-        vectors = word2vec(sequences, embedding.embedding_dim, cfg, seed)
-        rows = [(i, vectors[k]) for i, k in enumerate(keys) if i > 1 and k in vectors]
-        _set_rows(embedding, [i for i, _ in rows], np.stack([v for _, v in rows]))
+        rows, matrix = _known_rows(keys, word2vec(sequences, embedding.embedding_dim, cfg, seed))
+        _set_rows(embedding, rows, matrix)
         set_rows += len(rows)
     return set_rows
+
+
+def _known_rows(keys: Sequence[str], vectors: dict[str, np.ndarray]) -> tuple[list[int], np.ndarray]:
+    """The vocabulary rows whose key has a vector (never `<pad>` and `<unk>`, rows 0 and 1) and those vectors."""
+    import numpy as np
+
+    rows = [i for i, key in enumerate(keys) if i > 1 and key in vectors]
+    return rows, np.stack([vectors[keys[i]] for i in rows])
 
 
 def _set_rows(embedding: torch.nn.Embedding, rows: list[int], matrix: np.ndarray) -> None:
@@ -231,10 +236,6 @@ def initialise_char_vectors(model: BiLSTMCRF, vocab: Vocab, name: str) -> int:
     reduced by `pca` to the model's char dim (fitted on these rows) and scaled as word2vec's are.
     The other rows keep their start. Returns how many rows were set.
     """
-    import numpy as np
-
-    vectors = CHAR_VECTORS[name](vocab.chars[2:])
-    rows = [i for i, c in enumerate(vocab.chars) if i > 1 and c in vectors]
-    matrix = np.stack([vectors[vocab.chars[i]] for i in rows])
+    rows, matrix = _known_rows(vocab.chars, CHAR_VECTORS[name](vocab.chars[2:]))
     _set_rows(model.char_emb, rows, pca(matrix, model.char_emb.embedding_dim))
     return len(rows)
