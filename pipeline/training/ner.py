@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CONFIG = configs_dir() / "ner" / "bilstm_crf.yaml"
 TAGS = ["O"] + [f"{p}-{label}" for label in ENTITY_LABELS for p in "BMES"]
-MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.6.0"
+MODEL_NAME, MODEL_VERSION = "zh_msra_ner", "0.7.0"
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pipeline import pypi_data
 from pipeline.ner.bilstm_crf_model import BiLSTMCRF, ModelConfig, Vocab
 from pipeline.pypi_data import sha256_file
 from pipeline.training import pretrain
-from pipeline.training.ner import DEFAULT_CONFIG, train_ner
+from pipeline.training.ner import DEFAULT_CONFIG, load_config, train_ner
 
 PADDLE_TYPES = {np.dtype("<f4"): 5, np.dtype("<i8"): 3}
 
@@ -128,8 +128,8 @@ def test_initialise_char_vectors_replaces_exactly_the_rows_of_known_chars(monkey
 
 def _config(tmp_path: Path, char_vectors: str) -> Path:
     cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
-    assert cfg["pretrain"]["char_vectors"] is None  # the shipped config does not use it
     cfg["pretrain"]["char_vectors"] = char_vectors
+    del cfg["smoke"]["pretrain"]["char_vectors"]  # smoke runs start without LAC's vectors; these tests want them
     (tmp_path / "cfg.yaml").write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     return tmp_path / "cfg.yaml"
 
@@ -143,6 +143,11 @@ def test_training_log_records_the_rows_from_char_vectors(corpus_dir, tmp_path, m
     chars = json.loads((tmp_path / "m" / "ner" / "vocab.json").read_text(encoding="utf-8"))["chars"]
     assert "县" in chars  # smoke: no raw text, so no other pretraining entries
     assert log["pretrain"] == {"char_vectors": "fake", "char_rows_from_char_vectors": len(chars) - 3}
+
+
+def test_the_shipped_recipe_uses_lac_vectors_but_a_smoke_run_fetches_nothing():
+    assert load_config()["pretrain"]["char_vectors"] == "lac"
+    assert load_config(smoke=True)["pretrain"] == load_config()["pretrain"] | {"raw_text": None, "char_vectors": None}
 
 
 def test_unknown_char_vectors_is_a_clear_error(corpus_dir, tmp_path):

@@ -31,7 +31,7 @@ def test_smoke_model_round_trips_and_tags_in_pipe(tiny_model):
     nlp = load_ner_pipeline("spacy", tiny_model)
     assert nlp.pipe_names == ["ner"]
     assert (tiny_model / "ner" / LEXICON_FILE).exists() and nlp.get_pipe("ner").vocab.lexicon is not None
-    assert (nlp.meta["name"], nlp.meta["version"]) == ("zh_msra_ner", "0.6.0")
+    assert (nlp.meta["name"], nlp.meta["version"]) == ("zh_msra_ner", "0.7.0")
     texts = ["张伟在河南省考察国务院扶贫办。", "", "长" * 400, "北京的河南日报召开会议，李娜主持。"]
     docs = list(nlp.pipe(texts, batch_size=2))
     assert [d.text for d in docs] == texts

@@ -161,7 +161,7 @@ def test_without_data_the_cli_trains_the_shipped_recipe_on_msra(tmp_path):
     output = tmp_path / "zh_msra_smoke"
     result = CliRunner().invoke(app, ["train", "ner", "--output", str(output), "--smoke", "--max-steps", "3", "--no-progress"])
     assert result.exit_code == 0, result.output
-    assert "no dev: the last step's model" in result.output and (output / "meta.json").is_file()
+    assert "best dev F1" in result.output and (output / "meta.json").is_file()
 
 
 def test_fine_tuning_ignores_the_configs_step_count_for_msra(policy_doccano, tiny_config, tmp_path):
