@@ -1,4 +1,5 @@
-"""Embedding pretraining on raw text: decontamination, reading the People's Daily corpora, word2vec initialisation."""
+"""Embedding pretraining on raw text: decontamination, reading the People's Daily corpora (text and name tags),
+word2vec initialisation."""
 
 from __future__ import annotations
 
@@ -56,6 +57,43 @@ def test_read_peoples_daily_h1_reads_six_months_without_ids_tags_or_brackets(tmp
         tar.addfile(info, io.BytesIO(months.getvalue()))
     monkeypatch.setattr(pretrain, "WAPIC", ("wapic==0", sdist.name, sha256_file(sdist)))
     assert pretrain.read_peoples_daily_h1(tmp_path) == [f"中国政府第{k}号１/２" for k in range(6)]
+
+
+PFR_LINE = (
+    "19980101-01-001-006/m  在/p  [中央/n  人民/n  广播/vn  电台/n]nt  、/w  [中国/ns  政府/n]nt  "
+    "和/c  江/nr  泽民/nr  、/w  李鹏/nr  在/p  北京/ns  "
+)
+
+
+def test_pfr_entities_reads_name_tags_as_spans_without_ids_tags_or_brackets():
+    text, spans = pretrain.pfr_entities(PFR_LINE)
+    assert text == "在中央人民广播电台、中国政府和江泽民、李鹏在北京"
+    assert [(text[s:e], label) for s, e, label in spans] == [
+        ("中央人民广播电台", "ORG"),
+        ("中国政府", "ORG"),  # the compound replaces the LOC inside it
+        ("江泽民", "PER"),  # family and given name, two nr words, are one person
+        ("李鹏", "PER"),
+        ("北京", "LOC"),
+    ]
+
+
+def test_pfr_entities_reads_nested_compounds_and_keeps_names_inside_a_compound_that_is_no_name():
+    line = "[北京/ns  [小口袋/nz  胡同/n]ns  中学/n]nt  [国家/n  ８６３计划/nz]nz  [中国/ns  队/n]nz"
+    text, spans = pretrain.pfr_entities(line)
+    assert [(text[s:e], label) for s, e, label in spans] == [("北京小口袋胡同中学", "ORG"), ("中国", "LOC")]
+
+
+def test_pfr_entities_reads_a_stray_closing_bracket_and_a_token_without_tag_as_ordinary_tokens():
+    text, spans = pretrain.pfr_entities("上海/ns]nt  电台/n]nt  ＡＢＣ  [/w  北京/ns")
+    assert text == "上海电台ＡＢＣ北京"
+    assert spans == [(0, 2, "LOC"), (7, 9, "LOC")]
+
+
+def test_pfr_entities_gives_the_text_pfr_paragraphs_gives():
+    lines = [PFR_LINE, "", "19980101-01-001-007/m  ", "上海/ns]nt  １/２/m  ＡＢＣ  [中国/ns  政府/n]nt"]
+    texts = [pretrain.pfr_entities(line)[0] for line in lines]
+    assert pretrain.pfr_paragraphs("\n".join(lines)) == [t for t in texts if t]
+    assert texts[1:3] == ["", ""]
 
 
 def test_an_sdist_is_fetched_as_the_sdist(tmp_path, monkeypatch):
