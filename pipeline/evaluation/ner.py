@@ -6,6 +6,7 @@ different engines are comparable.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -119,6 +120,53 @@ def score_spans(gold: Iterable[Iterable[Span]], predicted: Iterable[Iterable[Spa
 def score_tags(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> NERScores:
     """Score aligned tag sequences (any BMES/BIO/IOBES scheme)."""
     return score_spans(map(tags_to_spans, gold), map(tags_to_spans, predicted))
+
+
+def paired_bootstrap(
+    gold: Sequence[Iterable[Span]],
+    predicted_a: Sequence[Iterable[Span]],
+    predicted_b: Sequence[Iterable[Span]],
+    *,
+    label: str | None = None,
+    block: int = 25,
+    rounds: int = 2000,
+    seed: int = 0,
+) -> dict[str, float]:
+    """How far F1(b) - F1(a) on these sentences could move with another sample of them.
+
+    The sentences are resampled with replacement in runs of `block` consecutive ones (neighbours
+    share a story, so single sentences are not independent), both models on the same sample, and
+    the 2.5th and 97.5th percentiles of the difference are returned as `low` and `high` (in F1
+    points), with the share of samples in which b scores higher. `label` restricts to one type.
+    """
+    keep = (lambda spans: set(spans)) if label is None else (lambda spans: {s for s in spans if s[2] == label})
+    counts_a, counts_b = [], []
+    for g, a, b in zip(gold, predicted_a, predicted_b, strict=True):
+        g, a, b = keep(g), keep(a), keep(b)
+        counts_a.append((len(g & a), len(a) + len(g)))
+        counts_b.append((len(g & b), len(b) + len(g)))
+    units = [range(i, min(i + block, len(gold))) for i in range(0, len(gold), block)]
+
+    def f1(counts: list[tuple[int, int]], sample: Iterable[int]) -> float:
+        sample = list(sample)
+        both = sum(counts[i][1] for i in sample)
+        return 200 * sum(counts[i][0] for i in sample) / both if both else 0.0
+
+    rng = random.Random(seed)
+    differences = []
+    for _ in range(rounds):
+        sample = [i for unit in rng.choices(units, k=len(units)) for i in unit]
+        differences.append(f1(counts_b, sample) - f1(counts_a, sample))
+    differences.sort()
+    everything = range(len(gold))
+    return {
+        "f1_a": f1(counts_a, everything),
+        "f1_b": f1(counts_b, everything),
+        "difference": f1(counts_b, everything) - f1(counts_a, everything),
+        "low": differences[int(0.025 * rounds)],
+        "high": differences[int(0.975 * rounds) - 1],
+        "share_b_higher": sum(d > 0 for d in differences) / rounds,
+    }
 
 
 def load_eval_data(data: str | Path, cache_dir: str | Path | None = None) -> list[Sentence]:
