@@ -34,10 +34,10 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from pipeline.evaluation.ner import NERScores, TypeScore, score_spans
+from pipeline.evaluation.ner import NERScores, TypeScore, predict_spans, score_spans
 from pipeline.ner.bilstm_crf_model import normalise_chars
 from pipeline.ner.msra import Sentence, Span, read_msra_split, tags_to_spans
-from pipeline.training.ner import DEFAULT_CONFIG, load_config, msra_splits
+from pipeline.training.ner import DEFAULT_CONFIG, load_dev_config, msra_splits
 from pipeline.training.pretrain import peoples_daily_h1_months, pfr_entities
 
 PARTS = ("in_pd", "not_in_pd", "short")
@@ -132,8 +132,7 @@ def score_model(path: str, dev: Sequence[Sentence], parts: Sequence[str]) -> lis
     from pipeline.ner.loading import load_ner_pipeline
 
     nlp = load_ner_pipeline("spacy", path)
-    docs = nlp.pipe(["".join(chars) for chars, _ in dev], batch_size=256)
-    predicted = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in docs]
+    predicted = predict_spans(nlp, ["".join(chars) for chars, _ in dev])
     rows = []
     for part in PARTS:
         chosen = [i for i, p in enumerate(parts) if p == part]
@@ -149,9 +148,11 @@ def main() -> None:
     parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config whose dev split --model is scored on")
     parser.add_argument("--min-chars", type=int, default=15, help="shortest sentence looked up (default 15)")
     args = parser.parse_args()
-    cfg = load_config(args.config)
-    if args.model and not cfg["data"]["dev_fraction"]:
-        parser.error(f"{args.config} holds out no dev (data.dev_fraction 0): give --config of a run with a dev split")
+    if args.model:
+        try:
+            cfg = load_dev_config(args.config)
+        except ValueError as error:
+            parser.error(str(error))
 
     pd = read_peoples_daily(args.min_chars)
     train = read_msra_split("train")

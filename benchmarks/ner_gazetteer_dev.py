@@ -38,7 +38,7 @@ from pipeline.training.ner import (
     DEFAULT_CONFIG,
     TAGS,
     build_vocab,
-    load_config,
+    load_dev_config,
     msra_splits,
 )
 
@@ -92,9 +92,10 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
 
-    cfg = load_config(args.config)
-    if not cfg["data"]["dev_fraction"]:
-        parser.error(f"{args.config} holds out no dev (data.dev_fraction 0): give --config of a run with a dev split")
+    try:
+        cfg = load_dev_config(args.config)
+    except ValueError as error:
+        parser.error(str(error))
     if args.dev_block is not None:
         cfg["data"]["dev_block"] = args.dev_block or None
     msra = msra_splits(cfg["data"])

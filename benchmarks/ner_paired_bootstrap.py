@@ -17,20 +17,18 @@ from __future__ import annotations
 import argparse
 import json
 
-from pipeline.evaluation.ner import paired_bootstrap
+from pipeline.evaluation.ner import paired_bootstrap, predict_spans
 from pipeline.ner.msra import Span, tags_to_spans
-from pipeline.training.ner import DEFAULT_CONFIG, load_config, msra_splits
+from pipeline.training.ner import DEFAULT_CONFIG, load_dev_config, msra_splits
 
 LABELS = ("ORG", "PER", "LOC", None)
 
 
 def predict(path: str, texts: list[str]) -> list[list[Span]]:
     """The model's entity spans for each text."""
-    import pipeline.ner  # noqa: F401  (registers the component factory)
     from pipeline.ner.loading import load_ner_pipeline
 
-    nlp = load_ner_pipeline("spacy", path)
-    return [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=256)]
+    return predict_spans(load_ner_pipeline("spacy", path), texts)
 
 
 def main() -> None:
@@ -41,9 +39,10 @@ def main() -> None:
     parser.add_argument("--block", type=int, default=25, help="consecutive dev sentences resampled together (25)")
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap samples (2000)")
     args = parser.parse_args()
-    cfg = load_config(args.config)
-    if not cfg["data"]["dev_fraction"]:
-        parser.error(f"{args.config} holds out no dev (data.dev_fraction 0): give --config of a run with a dev split")
+    try:
+        cfg = load_dev_config(args.config)
+    except ValueError as error:
+        parser.error(str(error))
     import torch
 
     torch.set_num_threads(1)

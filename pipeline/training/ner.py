@@ -71,6 +71,14 @@ def load_config(
     return cfg
 
 
+def load_dev_config(path: str | Path = DEFAULT_CONFIG) -> dict[str, Any]:
+    """`load_config` for tools that score on the config's dev split: a clear error if it holds none."""
+    cfg = load_config(path)
+    if not cfg["data"]["dev_fraction"]:
+        raise ValueError(f"{path} holds out no dev (data.dev_fraction 0): give --config of a run with a dev split")
+    return cfg
+
+
 def train_ner(
     output_dir: str | Path,
     config: str | Path = DEFAULT_CONFIG,

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from pipeline.evaluation.ner import NERScores, score_spans
+from pipeline.evaluation.ner import NERScores, predict_spans, score_spans
 from pipeline.ner.msra import WHEEL_SHA256, Sentence, read_msra_split, tags_to_spans
 from pipeline.pypi_data import sha256_file
 from pipeline.resources import resolve_model
@@ -284,8 +284,7 @@ def new_model(
 def score_examples(nlp: "Language", examples: Sequence[Example], batch_size: int = 64) -> NERScores:
     """Strict span scores of `nlp` on whole examples (gold and predicted in character offsets)."""
     started = time.perf_counter()
-    docs = list(nlp.pipe([e.text for e in examples], batch_size=batch_size))
-    predicted = [[(ent.start_char, ent.end_char, ent.label_) for ent in doc.ents] for doc in docs]
+    predicted = predict_spans(nlp, [e.text for e in examples], batch_size)
     scores = score_spans([e.spans for e in examples], predicted)
     scores.chars, scores.seconds = sum(len(e.text) for e in examples), time.perf_counter() - started
     return scores
