@@ -141,3 +141,24 @@ def test_the_real_synonyms_vectors_when_cached():
     assert len(vectors) == 125_796 and vectors["国务院"].shape == (100,)
     unit = {w: vectors[w] / np.linalg.norm(vectors[w]) for w in ("教育部", "财政部", "苹果")}
     assert unit["教育部"] @ unit["财政部"] > 0.5 > unit["教育部"] @ unit["苹果"]
+
+
+def test_fine_tuning_a_softlexicon_model_keeps_its_word_vectors(tmp_path):
+    from dataclasses import replace
+
+    from pipeline.ner.msra import spans_to_tags
+    from pipeline.training.retrain import extend_model, new_model
+
+    model_cfg = {"char_dim": 4, "bigram_dim": 2, "hidden": 3, "layers": 1, "dropout": 0.0, "word_dim": 2, "projection": 5}
+    cfg = {"vocab": {"min_char": 1, "min_bigram": 1}, "model": model_cfg}
+    cfg["lexicon"] = {"word_vectors": str(_word2vec_file(tmp_path / "v.txt"))}
+    sentences = [(list("北京的ab公司"), spans_to_tags(7, [(0, 2, "LOC"), (3, 7, "ORG")]))]
+    model, vocab, config, _ = new_model(sentences, ["LOC", "ORG"], cfg)
+    loaded = replace(vocab, lexicon=Lexicon(vocab.lexicon.classes, vocab.lexicon.words, vocab.lexicon.word_rows))
+    new = [(list("政府在北京"), spans_to_tags(5, [(0, 2, "GOV")]))]
+    grown, extended, _ = extend_model(model, loaded, config, new, ["GOV"], cfg)
+    assert torch.equal(grown.word_vectors, model.word_vectors) and extended.lexicon.word_rows == vocab.lexicon.word_rows
+    encoded = vocab.encode(list("北京ab公司"))
+    with torch.no_grad():
+        old, now = (m.eval().emissions(make_batch([encoded])) for m in (model, grown))
+    assert torch.allclose(old, now[..., : len(vocab.tags)], atol=1e-6)
