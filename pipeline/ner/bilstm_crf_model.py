@@ -14,10 +14,9 @@ from typing import NamedTuple
 
 import torch
 from torch import nn
-from torch.nn import functional
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from pipeline.ner.lexicon import POSITIONS, Lexicon
+from pipeline.ner.lexicon import Lexicon
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
 NEG = -10000.0
@@ -51,13 +50,11 @@ def normalise_chars(chars: Sequence[str]) -> list[str]:
 
 
 class Encoded(NamedTuple):
-    """Model inputs of one sentence: char ids, the len+1 bigram ids, lexicon flag ints, word slots
-    (`Lexicon.scan`)."""
+    """Model inputs of one sentence: char ids, the len+1 bigram ids, lexicon flag ints."""
 
     chars: list[int]
     bigrams: list[int]
     lexicon: list[int]
-    words: list[tuple[int, int]]
 
 
 @dataclass
@@ -106,12 +103,8 @@ class Vocab:
     def n_lexicon_flags(self) -> int:
         return self.lexicon.n_flags if self.lexicon is not None else 0
 
-    @property
-    def n_word_vectors(self) -> int:
-        return len(self.lexicon.word_rows) if self.lexicon is not None else 0
-
     def encode(self, chars: Sequence[str], lexicon: Lexicon | None = None) -> Encoded:
-        """Char ids, bigram ids (bigram i is chars i..i+1, with boundary markers), lexicon flags and word slots.
+        """Char ids, bigram ids (bigram i is chars i..i+1, with boundary markers), lexicon flags.
 
         `lexicon` replaces the vocabulary's own for this sentence (training folds, see
         `pipeline.ner.lexicon.gazetteer_lexicons`); it must have the same classes.
@@ -120,8 +113,8 @@ class Vocab:
         char_ids = [self.char_index.get(c, 1) for c in norm]
         bigram_ids = [self.bigram_index.get(b, 1) for b in char_bigrams(norm)]
         lexicon = lexicon or self.lexicon
-        flags, words = lexicon.scan(norm) if lexicon is not None else ([0] * len(norm), [])
-        return Encoded(char_ids, bigram_ids, flags, words)
+        flags = lexicon.flags(norm) if lexicon is not None else [0] * len(norm)
+        return Encoded(char_ids, bigram_ids, flags)
 
 
 def char_bigrams(chars: Sequence[str]) -> list[str]:
@@ -214,17 +207,10 @@ class ModelConfig:
     hidden: int
     layers: int
     dropout: float
-    word_dim: int = 0  # SoftLexicon: width of the word vectors averaged per B/M/E/S position; 0 without
-    projection: int = 0  # width of a linear layer between the inputs and the LSTM; 0: none
 
 
 class BiLSTMCRF(nn.Module):
-    """Char + left/right bigram embeddings (+ lexicon flags, + SoftLexicon word vectors)
-    (-> linear projection) -> BiLSTM -> linear emissions -> CRF.
-
-    The word-vector table is a buffer: pretrained vectors stay fixed, so words never seen in
-    training keep their place among the words that were.
-    """
+    """Char + left/right bigram embeddings (+ lexicon flags) -> BiLSTM -> linear emissions -> CRF."""
 
     def __init__(self, vocab: Vocab, cfg: ModelConfig) -> None:
         super().__init__()
@@ -232,17 +218,8 @@ class BiLSTMCRF(nn.Module):
         self.bigram_emb = nn.Embedding(len(vocab.bigrams), cfg.bigram_dim, padding_idx=0, sparse=True)
         self.dropout = nn.Dropout(cfg.dropout)
         self.register_buffer("lexicon_bits", torch.arange(vocab.n_lexicon_flags), persistent=False)
-        self.word_dim = cfg.word_dim if vocab.n_word_vectors else 0
-        if self.word_dim:
-            table = vocab.lexicon.word_vectors
-            start = torch.zeros(vocab.n_word_vectors, self.word_dim) if table is None else torch.tensor(table)
-            self.register_buffer("word_vectors", start.float())
-        inputs = cfg.char_dim + 2 * cfg.bigram_dim + vocab.n_lexicon_flags + len(POSITIONS) * self.word_dim
-        # The LSTM multiplies its inputs by a (4 x hidden)-row matrix at every step and in both
-        # directions; a narrower projection first costs less per character when inputs are wide.
-        self.projection = nn.Linear(inputs, cfg.projection) if cfg.projection else None
         self.lstm = nn.LSTM(
-            cfg.projection or inputs,
+            cfg.char_dim + 2 * cfg.bigram_dim + vocab.n_lexicon_flags,
             cfg.hidden,
             num_layers=cfg.layers,
             bidirectional=True,
@@ -258,13 +235,8 @@ class BiLSTMCRF(nn.Module):
         parts = [self.char_emb(batch.chars), self.bigram_emb(bigrams[:, :-1]), self.bigram_emb(bigrams[:, 1:])]
         if len(self.lexicon_bits):
             parts.append((batch.lexicon.unsqueeze(-1) >> self.lexicon_bits & 1).float())
-        if self.word_dim:
-            bags = functional.embedding_bag(batch.word_rows, self.word_vectors, batch.word_offsets, mode="mean")
-            parts.append(bags.view(*batch.chars.shape, len(POSITIONS) * self.word_dim))
-        x = self.dropout(torch.cat(parts, dim=-1))
-        if self.projection is not None:
-            x = self.projection(x)
-        packed = pack_padded_sequence(x, batch.lengths, batch_first=True, enforce_sorted=False)
+        x = torch.cat(parts, dim=-1)
+        packed = pack_padded_sequence(self.dropout(x), batch.lengths, batch_first=True, enforce_sorted=False)
         total = batch.chars.shape[1]
         hidden, _ = pad_packed_sequence(self.lstm(packed)[0], batch_first=True, total_length=total)
         return self.out(self.dropout(hidden))
@@ -279,25 +251,18 @@ class BiLSTMCRF(nn.Module):
 
 @dataclass
 class Batch:
-    """Padded tensors of one batch; `tags` only when training.
-
-    `word_rows` and `word_offsets` are the word slots as `embedding_bag` input: one bag per
-    (sentence, character, B/M/E/S position), in that order.
-    """
+    """Padded tensors of one batch; `tags` only when training."""
 
     chars: torch.Tensor
     bigrams: torch.Tensor
     lexicon: torch.Tensor
     lengths: torch.Tensor
     mask: torch.Tensor
-    word_rows: torch.Tensor
-    word_offsets: torch.Tensor
     tags: torch.Tensor | None = None
 
 
 def make_batch(encoded: Sequence[Encoded], tags: Sequence[list[int]] | None = None) -> Batch:
-    """Pad encoded sentences (non-empty) into tensors (one `torch.tensor` call per field: per-row
-    copies cost more than the model's projection at inference)."""
+    """Pad encoded sentences (non-empty) into tensors, one `torch.tensor` call per field."""
     lengths = [len(e.chars) for e in encoded]
     width = max(lengths)
     chars = _padded([e.chars for e in encoded], width)
@@ -306,21 +271,11 @@ def make_batch(encoded: Sequence[Encoded], tags: Sequence[list[int]] | None = No
     tag_ids = _padded(tags, width) if tags is not None else None
     length_t = torch.tensor(lengths)
     mask = torch.arange(width).unsqueeze(0) < length_t.unsqueeze(1)
-    word_rows, word_offsets = _word_bags(encoded, width)
-    return Batch(chars, bigrams, lexicon, length_t, mask, word_rows, word_offsets, tag_ids)
+    return Batch(chars, bigrams, lexicon, length_t, mask, tag_ids)
 
 
 def _padded(rows: Sequence[Sequence[int]], width: int) -> torch.Tensor:
     return torch.tensor([[*row, *[0] * (width - len(row))] for row in rows], dtype=torch.long)
-
-
-def _word_bags(encoded: Sequence[Encoded], width: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Rows and bag offsets for `embedding_bag`: every (sentence, character, position) is a bag."""
-    per_sentence = len(POSITIONS) * width
-    slots = torch.tensor([k * per_sentence + slot for k, e in enumerate(encoded) for slot, _ in e.words], dtype=torch.long)
-    rows = torch.tensor([row for e in encoded for _, row in e.words], dtype=torch.long)
-    counts = torch.bincount(slots, minlength=len(encoded) * per_sentence)
-    return rows[torch.argsort(slots, stable=True)], torch.cumsum(counts, 0) - counts
 
 
 def predict_tag_ids(model: BiLSTMCRF, encoded: Sequence[Encoded], batch_size: int) -> list[list[int]]:

@@ -146,7 +146,7 @@ class BiLSTMCRFNer(EntityTagger):
         cfg = ModelConfig(**json.loads((path / CONFIG_FILE).read_text()))
         vocab_data = json.loads((path / VOCAB_FILE).read_text(encoding="utf-8"))
         classes = vocab_data.pop("lexicon_classes", [])
-        lexicon = Lexicon.read(path / LEXICON_FILE, classes) if classes or cfg.word_dim else None
+        lexicon = Lexicon.read(path / LEXICON_FILE, classes) if classes else None
         vocab = Vocab(**vocab_data, lexicon=lexicon)
         model = BiLSTMCRF(vocab, cfg)
         state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)

@@ -9,25 +9,16 @@ organisations), so the flags double as a gazetteer. With `lexicon.gazetteer` in 
 config, the entity strings annotated in the training data are added as one more class per label
 (`gazetteer:ORG`, ...; see `gazetteer_lexicons` for how training avoids trusting them blindly).
 
-With `lexicon.word_vectors` the lexicon also knows a row of a pretrained word-vector table for
-some words: the SoftLexicon part. For every character the model then averages the vectors of the
-words that Begin, continue, End or are it, one average per position (`Lexicon.scan`'s word slots).
-
 The lexicon is saved inside the model directory (`lexicon.tsv`), so a trained model carries
-exactly the dictionary it was trained with and needs no jieba at run time; the vector table is
-saved with the weights.
+exactly the dictionary it was trained with and needs no jieba at run time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.ner.msra import Sentence, tags_to_spans
-
-if TYPE_CHECKING:
-    import numpy as np
 
 POSITIONS = "BMES"
 WORD_CLASS = "word"  # every lexicon word belongs to it, whatever its part of speech
@@ -36,33 +27,20 @@ NO_MATCH = "\x00"  # stands in for tokens that are not one character, so no word
 
 
 class Lexicon:
-    """Words with a bit mask of classes (and optionally a word-vector row); `scan` finds them in text."""
+    """Words with a bit mask of classes; every word found in a character sequence sets flags."""
 
-    def __init__(
-        self,
-        classes: Sequence[str],
-        words: Mapping[str, int],
-        word_rows: Mapping[str, int] | None = None,
-        word_vectors: np.ndarray | None = None,
-    ) -> None:
-        """`word_rows`: {word: row} of the word-vector table (words may have no class); `word_vectors`:
-        that table, when a new model is to start from it (a loaded model has it in its weights)."""
+    def __init__(self, classes: Sequence[str], words: Mapping[str, int]) -> None:
         self.classes = list(classes)
         self.words = dict(words)
-        self.word_rows = dict(word_rows or {})
-        self.word_vectors = word_vectors
-        every = self.words.keys() | self.word_rows.keys()
-        self.max_len = max(map(len, every), default=0)
+        self.max_len = max(map(len, self.words), default=0)
         # One lookup per step of the scan: every word and every proper prefix of one maps to
-        # (flag masks of its first, inner and last character, or None when not a class word;
-        # whether some longer word starts with it; its word-vector row or -1).
+        # (flag masks of its first, inner and last character, or None when only a prefix;
+        # whether some longer word starts with it).
         spread = {(m, single): self._spread(m, single) for m in set(self.words.values()) for single in (True, False)}
-        prefixes = {w[:k] for w in every for k in range(1, len(w))}
-        self._entries = {p: (None, True, -1) for p in prefixes}
-        for word in every:
-            mask = self.words.get(word)
-            masks = None if mask is None else spread[mask, len(word) == 1]
-            self._entries[word] = (masks, word in prefixes, self.word_rows.get(word, -1))
+        prefixes = {w[:k] for w in self.words for k in range(1, len(w))}
+        self._entries = {p: (None, True) for p in prefixes}
+        for word, mask in self.words.items():
+            self._entries[word] = (spread[mask, len(word) == 1], word in prefixes)
 
     @property
     def n_flags(self) -> int:
@@ -77,35 +55,29 @@ class Lexicon:
             return flags("S"), flags("S"), flags("S")
         return flags("B"), flags("M"), flags("E")
 
-    def scan(self, chars: Sequence[str]) -> tuple[list[int], list[tuple[int, int]]]:
-        """Flags and word slots of a character sequence.
+    def flags(self, chars: Sequence[str]) -> list[int]:
+        """One int per character: bit `4 * class + position` set when a word covers it so.
 
-        Flags: one int per character, bit `4 * class + position` set when a word covers it so.
-        Word slots: a (4 * character + position, row) pair for each word-vector word covering a
-        character, positions B, M, E, S = 0..3. `chars` are in model form (`normalise_char`), as
-        the dictionary words are.
+        `chars` are in model form (`normalise_char`), as the dictionary words are.
         """
         text = "".join(c if len(c) == 1 else NO_MATCH for c in chars)
-        flags = [0] * len(text)
-        slots: list[tuple[int, int]] = []
+        result = [0] * len(text)
         entries = self._entries
         for i in range(len(text)):
             for j in range(i + 1, min(len(text), i + self.max_len) + 1):
                 entry = entries.get(text[i:j])
                 if entry is None:
                     break
-                masks, longer, row = entry
+                masks, longer = entry
                 if masks is not None:
                     begin, middle, end = masks
-                    flags[i] |= begin
+                    result[i] |= begin
                     for k in range(i + 1, j - 1):
-                        flags[k] |= middle
-                    flags[j - 1] |= end
-                if row >= 0:
-                    slots.extend(_word_slots(i, j, row))
+                        result[k] |= middle
+                    result[j - 1] |= end
                 if not longer:
                     break
-        return flags, slots
+        return result
 
     def extended(self, classes: Sequence[str], words: Mapping[str, int]) -> Lexicon:
         """This lexicon plus `words`, whose masks are over `classes`.
@@ -118,33 +90,20 @@ class Lexicon:
         merged = dict(self.words)
         for word, mask in words.items():
             merged[word] = merged.get(word, 0) | sum(1 << bit for k, bit in enumerate(bits) if mask >> k & 1)
-        return Lexicon(merged_classes, merged, self.word_rows, self.word_vectors)
+        return Lexicon(merged_classes, merged)
 
     def write(self, path: str | Path) -> None:
-        """`word<TAB>class mask[<TAB>word-vector row]` per line, sorted, so the file hashes the same on every run."""
-        lines = []
-        for word in sorted(self.words.keys() | self.word_rows.keys()):
-            row = self.word_rows.get(word)
-            lines.append(f"{word}\t{self.words.get(word, 0)}" + ("" if row is None else f"\t{row}") + "\n")
+        """`word<TAB>class mask` per line, sorted, so the file hashes the same on every run."""
+        lines = (f"{w}\t{m}\n" for w, m in sorted(self.words.items()))
         Path(path).write_text("".join(lines), encoding="utf-8")
 
     @classmethod
     def read(cls, path: str | Path, classes: Sequence[str]) -> Lexicon:
-        words, rows = {}, {}
+        words = {}
         for line in Path(path).read_text(encoding="utf-8").splitlines():
-            word, mask, *row = line.split("\t")
-            if int(mask):
-                words[word] = int(mask)
-            if row:
-                rows[word] = int(row[0])
-        return cls(classes, words, rows)
-
-
-def _word_slots(start: int, end: int, row: int) -> list[tuple[int, int]]:
-    """The (4 * character + position, row) slots of the word at [start, end): B, M..., E or S."""
-    if end - start == 1:
-        return [(4 * start + 3, row)]
-    return [(4 * start, row), *((4 * k + 1, row) for k in range(start + 1, end - 1)), (4 * end - 2, row)]
+            word, _, mask = line.partition("\t")
+            words[word] = int(mask)
+        return cls(classes, words)
 
 
 def jieba_lexicon(classes: Mapping[str, Sequence[str]], normalise: Callable[[str], str]) -> Lexicon:

@@ -196,8 +196,6 @@ def _build_model(
     if char_vectors:
         rows = initialise_char_vectors(model, vocab, char_vectors)
         log |= {"char_vectors": char_vectors, "char_rows_from_char_vectors": rows}
-    if vocab.n_word_vectors:
-        log |= {"word_vectors": cfg["lexicon"]["word_vectors"], "word_vector_rows": vocab.n_word_vectors}
     return model, vocab, train_lexicons, log or None
 
 
@@ -218,23 +216,15 @@ def build_vocab(
 ) -> tuple[Vocab, list[Lexicon]]:
     """Char and bigram vocabularies over `sentences` and `raw_text`, plus the lexicon the config asks for.
 
-    With `lexicon.word_vectors` it also holds the words of those vectors found in the texts (SoftLexicon).
     With `lexicon.gazetteer` the lexicon also holds the entity strings annotated in `sentences`,
     and the second item has, for each sentence, the lexicon to encode it with in training (see
     `gazetteer_lexicons`); otherwise it is empty.
     """
     from pipeline.ner.bilstm_crf_model import Vocab, normalise_char
     from pipeline.ner.lexicon import gazetteer_lexicons, jieba_lexicon
-    from pipeline.training.pretrain import word_vector_lexicon
 
     lexicon_cfg = cfg.get("lexicon") or {}
     lexicon = jieba_lexicon(lexicon_cfg["classes"], normalise_char) if lexicon_cfg.get("classes") else None
-    word_dim = cfg["model"].get("word_dim", 0)
-    if bool(lexicon_cfg.get("word_vectors")) != bool(word_dim):
-        raise ValueError("lexicon.word_vectors and model.word_dim go together: set both or neither")
-    if word_dim:
-        texts = chain((c for c, _ in sentences), raw_text)
-        lexicon = word_vector_lexicon(lexicon, lexicon_cfg["word_vectors"], texts, word_dim)
     train_lexicons: list[Lexicon] = []
     if gazetteer := lexicon_cfg.get("gazetteer"):
         labels = list(dict.fromkeys(tag.split("-", 1)[1] for tag in tags if tag != "O"))

