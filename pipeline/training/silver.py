@@ -7,7 +7,7 @@ above each of its members on dev (docs/ner-engine.md L), and the student keeps o
 
 The text is People's Daily of January-March 1998: MSRA's training sentences come from April-June
 (docs/ner-engine.md J), and paragraphs sharing a `decontaminate`-character string with a dev or
-MSRA test sentence are dropped, as for pretraining.
+MSRA test sentence are dropped, as for pretraining. Sentences end at 。 (the runs of L).
 
     OMP_NUM_THREADS=1 python -m pipeline.training.silver --teacher A --teacher B --output silver.txt
 """
@@ -24,12 +24,13 @@ from pipeline.ner.msra import Sentence, tags_to_spans
 
 #: months of People's Daily 1998 (`pretrain.WAPIC_MONTHS` indices) without MSRA training text
 SILVER_MONTHS = (0, 1, 2)
-SENTENCE_END = re.compile(r"(?<=[。！？])")
+#: the text is normalised first (`clean_raw_text`), so ！ and ？ are half-width by then and not cut at
+SENTENCE_END = re.compile(r"(?<=。)")
 MAX_CHARS = 200
 
 
 def raw_sentences(paragraphs: Sequence[str], max_chars: int = MAX_CHARS) -> list[str]:
-    """Paragraphs cut after 。！？, whitespace removed; sentences longer than `max_chars` are left out."""
+    """Paragraphs cut after 。, whitespace removed; sentences longer than `max_chars` are left out."""
     sentences = (re.sub(r"\s+", "", s) for p in paragraphs for s in SENTENCE_END.split(p))
     return [s for s in sentences if 1 < len(s) <= max_chars]
 
