@@ -4,7 +4,7 @@ A run is read from its `training_log.json` (written at each new best checkpoint)
 stdout of `python -m pipeline train ner` (one JSON line per evaluation), so a run still in
 progress can be read too (`pipeline.evaluation.training_runs`; docs/ner-engine.md K, L):
 
-    python benchmarks/ner_equal_steps.py /tmp/kd/kd7.log \\
+    python benchmarks/ner_equal_steps.py docs/runs/story-dev-KD7-silver-seed7.training_log.json \\
         --partner docs/runs/story-dev-PDLAC-lac-char-vectors.training_log.json \\
         --partner docs/runs/story-dev-S8-lac-seed8.training_log.json --from-step 2800
 """

@@ -12,7 +12,7 @@ import copy
 import json
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -123,10 +123,7 @@ def train_ner(
         log = {"config": cfg, "pretrain": pretrain_log, **_log_dict(result)}
         (output / "training_log.json").write_text(json.dumps(log, indent=2))
 
-    silver = _silver(cfg["data"])
-    trainer = Trainer(
-        model, vocab, train, dev, train_cfg, max_time, progress, on_best=save, train_lexicons=train_lexicons, silver=silver
-    )
+    trainer = Trainer(model, vocab, train, dev, train_cfg, max_time, progress, on_best=save, train_lexicons=train_lexicons)
     trainer.run()
     model.load_state_dict(trainer.best_state)
     save(trainer)
@@ -159,12 +156,6 @@ def _load_data(
     train = train[: data_cfg.get("train_sentences")]
     dev = dev[: data_cfg.get("dev_sentences")]
     return [_repair(s) for s in train], [_repair(s) for s in dev]
-
-
-def _silver(data_cfg: dict) -> list[Sentence]:
-    """The silver sentences of `data.silver_file` (`pipeline.training.silver`), or none."""
-    path = data_cfg.get("silver_file")
-    return [_repair(s) for s in read_column_file(path)] if path else []
 
 
 def msra_splits(data_cfg: dict, cache_dir: str | Path | None = None) -> datasets.DatasetDict:
@@ -210,22 +201,14 @@ def _build_model(
 
 def _pretraining_text(pretrain_cfg: dict, dev: list[Sentence], cache_dir: str | Path | None) -> list[str]:
     """The configured raw text's paragraphs (normalised), minus any sharing text with dev or MSRA test."""
-    from pipeline.training.pretrain import RAW_TEXTS
+    from pipeline.ner.bilstm_crf_model import normalise_chars
+    from pipeline.training.pretrain import RAW_TEXTS, decontaminate
 
     if pretrain_cfg["raw_text"] not in RAW_TEXTS:
         raise ValueError(f"pretrain.raw_text: unknown {pretrain_cfg['raw_text']!r}; known: {', '.join(RAW_TEXTS)}")
-    return clean_raw_text(RAW_TEXTS[pretrain_cfg["raw_text"]](), dev, pretrain_cfg["decontaminate"], cache_dir)
-
-
-def clean_raw_text(
-    paragraphs: Iterable[str], dev: list[Sentence], n: int, cache_dir: str | Path | None = None
-) -> list[str]:
-    """Raw paragraphs normalised, minus any sharing an `n`-character string with dev or MSRA test."""
-    from pipeline.ner.bilstm_crf_model import normalise_chars
-    from pipeline.training.pretrain import decontaminate
-
     held_out = ["".join(normalise_chars(chars)) for chars, _ in [*dev, *read_msra_split("test", cache_dir)]]
-    return decontaminate(["".join(normalise_chars(p)) for p in paragraphs], held_out, n)
+    paragraphs = ["".join(normalise_chars(p)) for p in RAW_TEXTS[pretrain_cfg["raw_text"]]()]
+    return decontaminate(paragraphs, held_out, pretrain_cfg["decontaminate"])
 
 
 def build_vocab(
@@ -275,23 +258,9 @@ class Trainer:
     """The optimisation loop: length-bucketed batches, Adam, periodic dev evaluation."""
 
     def __init__(
-        self,
-        model,
-        vocab,
-        train,
-        dev,
-        cfg: dict,
-        max_time: float | None,
-        progress: bool,
-        on_best,
-        train_lexicons=(),
-        silver=(),
+        self, model, vocab, train, dev, cfg: dict, max_time: float | None, progress: bool, on_best, train_lexicons=()
     ) -> None:
-        """`train_lexicons`: when given, the lexicon to encode each training sentence with (`build_vocab`).
-
-        `silver`: machine-labelled sentences; each epoch adds a fresh sample of `silver_ratio` times
-        the number of training sentences (encoded with the full lexicon, as at inference).
-        """
+        """`train_lexicons`: when given, the lexicon to encode each training sentence with (`build_vocab`)."""
         import torch
 
         self.model, self.vocab, self.cfg = model, vocab, cfg
@@ -299,8 +268,6 @@ class Trainer:
         self.tag_index = {t: i for i, t in enumerate(vocab.tags)}
         self.lexicons = train_lexicons or [None] * len(train)
         self.train = [self._encode(sentence, lex) for sentence, lex in zip(train, self.lexicons)]
-        self.silver = [self._encode(sentence, None) for sentence in silver]
-        self.silver_per_epoch = min(len(self.silver), round(cfg.get("silver_ratio", 1.0) * len(self.train)))
         self.replacer = None
         if cfg.get("mention_replacement"):
             from pipeline.training.augment import MentionReplacer
@@ -323,13 +290,12 @@ class Trainer:
         return self.vocab.encode(chars, lexicon), [self.tag_index[t] for t in tags]
 
     def _epoch_data(self) -> list:
-        """The encoded training sentences, with this epoch's mention replacements and silver sample."""
+        """The encoded training sentences, with this epoch's mention replacements when configured."""
+        if self.replacer is None:
+            return self.train
         data = list(self.train)
-        if self.replacer is not None:
-            for i, sentence in self.replacer.sample(random).items():
-                data[i] = self._encode(sentence, self.lexicons[i])
-        if self.silver:
-            data += random.sample(self.silver, self.silver_per_epoch)
+        for i, sentence in self.replacer.sample(random).items():
+            data[i] = self._encode(sentence, self.lexicons[i])
         return data
 
     def elapsed(self) -> float:
