@@ -13,6 +13,7 @@ import json
 import random
 import time
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -279,6 +280,7 @@ class Trainer:
         sparse = [model.char_emb.weight, model.bigram_emb.weight]
         self.optimizers = [torch.optim.Adam(dense, lr=cfg["lr"]), torch.optim.SparseAdam(sparse, lr=cfg["lr"])]
         self.dense = dense
+        self.average = _weight_average(model, cfg.get("ema_decay"))
         self.best_f1, self.best_state, self.bad_evals = -1.0, copy.deepcopy(model.state_dict()), 0
         self.history: list[dict] = []
         self.started = time.monotonic()
@@ -365,34 +367,73 @@ class Trainer:
         torch.nn.utils.clip_grad_norm_(self.dense, self.cfg["clip"])
         for opt in self.optimizers:
             opt.step()
+        if self.average is not None:
+            self.average.update_parameters(self.model)
         self.steps += 1
         return loss.item()
 
     def _evaluate(self) -> bool:
         """Score dev, keep the best weights; True when patience has run out.
 
-        Without dev the latest weights are kept (and saved), and training never stops early.
+        With `ema_decay` the averaged weights are the ones scored, kept and saved; the raw weights'
+        scores are logged beside them (`raw_dev_f1`, ...). Without dev the latest weights are kept
+        (and saved), and training never stops early.
         """
         entry = {"step": self.steps, "epoch": round(self.epochs_done, 3), "seconds": round(self.elapsed(), 1)}
-        f1 = None
-        if self.dev_tags:
-            scores = self._score_dev()
-            f1 = scores.overall.f1
-            entry.update(dev_f1=f1, **{f"dev_f1_{k}": v.f1 for k, v in sorted(scores.per_type.items())})
-        self.history.append(entry)
-        if self.progress:
-            print(json.dumps(entry), flush=True)
-        if f1 is None or f1 > self.best_f1:
-            self.best_f1 = -1.0 if f1 is None else f1
-            self.best_state, self.bad_evals = copy.deepcopy(self.model.state_dict()), 0
-            self.on_best(self)
-        else:
-            self.bad_evals += 1
+        if self.dev_tags and self.average is not None:
+            entry.update(self._dev_scores("raw_"))
+        with self._averaged_weights():
+            if self.dev_tags:
+                entry.update(self._dev_scores())
+            f1 = entry.get("dev_f1")
+            self.history.append(entry)
+            if self.progress:
+                print(json.dumps(entry), flush=True)
+            if f1 is None or f1 > self.best_f1:
+                self.best_f1 = -1.0 if f1 is None else f1
+                self.best_state, self.bad_evals = copy.deepcopy(self.model.state_dict()), 0
+                self.on_best(self)
+            else:
+                self.bad_evals += 1
         return self.bad_evals >= self.cfg["patience"]
 
-    def _score_dev(self):
+    @contextmanager
+    def _averaged_weights(self):
+        """The averaged weights in the model while it is scored and saved, then the raw ones back."""
+        if self.average is None:
+            yield
+            return
+        raw = copy.deepcopy(self.model.state_dict())
+        self.model.load_state_dict(self.average.module.state_dict())
+        try:
+            yield
+        finally:
+            self.model.load_state_dict(raw)
+
+    def _dev_scores(self, prefix: str = "") -> dict[str, float]:
         from pipeline.evaluation.ner import score_tags
         from pipeline.ner.bilstm_crf_model import predict_tag_ids
 
         ids = predict_tag_ids(self.model, self.dev_encoded, self.cfg["eval_batch_size"])
-        return score_tags(self.dev_tags, [[self.vocab.tags[i] for i in seq] for seq in ids])
+        scores = score_tags(self.dev_tags, [[self.vocab.tags[i] for i in seq] for seq in ids])
+        per_type = {f"{prefix}dev_f1_{k}": v.f1 for k, v in sorted(scores.per_type.items())}
+        return {f"{prefix}dev_f1": scores.overall.f1, **per_type}
+
+
+def _weight_average(model, decay: float | None):
+    """An exponential moving average of the model's weights (torch's `AveragedModel`), or None.
+
+    The decay warms up as min(decay, (1 + n) / (10 + n)) after n updates, so early checkpoints
+    are not dominated by the initial weights.
+    """
+    if not decay:
+        return None
+    import torch
+    from torch.optim.swa_utils import AveragedModel
+
+    @torch.no_grad()
+    def update(averaged, current, updates) -> None:
+        n = int(updates)
+        torch._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
+
+    return AveragedModel(model, multi_avg_fn=update)

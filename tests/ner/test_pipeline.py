@@ -50,14 +50,32 @@ def test_max_steps_stops_training_at_that_step(corpus_dir, tmp_path):
     assert result.history[-1]["step"] == 3 and result.epochs < 1
 
 
+def _config_with(tmp_path: Path, data: dict | None = None, training: dict | None = None) -> Path:
+    """The shipped config with some `data` and `training` keys overridden, in the shipped key order
+    (the order of the lexicon classes sets the model's input layout)."""
+    cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    cfg["data"].update(data or {})
+    cfg["training"].update(training or {})
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_weight_average_scores_and_saves_the_average_and_leaves_training_as_it_was(corpus_dir, tmp_path):
+    files = {"train_file": corpus_dir / "train.txt", "dev_file": corpus_dir / "dev.txt", "progress": False}
+    plain = train_ner(tmp_path / "plain", smoke=True, max_steps=12, **files)
+    averaged = train_ner(tmp_path / "ema", _config_with(tmp_path, training={"ema_decay": 0.9}), smoke=True, max_steps=12, **files)
+    raw_scores = [{k.removeprefix("raw_"): v for k, v in e.items() if k.startswith("raw_")} for e in averaged.history]
+    assert raw_scores == [{k: v for k, v in e.items() if k.startswith("dev_f1")} for e in plain.history]
+    assert averaged.best_dev_f1 == max(e["dev_f1"] for e in averaged.history)
+    weights = {name: spacy.load(tmp_path / name).get_pipe("ner").model.state_dict() for name in ("plain", "ema")}
+    lstm = "lstm.weight_ih_l0"
+    assert not weights["plain"][lstm].equal(weights["ema"][lstm])
+
+
 def _no_dev_config(tmp_path: Path) -> Path:
     """The shipped config without dev and without a step count of its own."""
-    cfg = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
-    cfg["data"]["dev_fraction"] = 0
-    cfg["training"]["max_steps"] = None
-    path = tmp_path / "no_dev.yaml"
-    path.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
-    return path
+    return _config_with(tmp_path, data={"dev_fraction": 0}, training={"max_steps": None})
 
 
 @pytest.fixture
