@@ -25,6 +25,11 @@ def evaluations(path: str | Path) -> dict[int, dict]:
     return {entry["step"]: entry for entry in entries}
 
 
+def raw_weights(run: dict[int, dict]) -> dict[int, dict]:
+    """A weight-averaged run's raw-weight scores (`raw_dev_f1`, ...) under the usual keys, to compare with."""
+    return {step: {k.removeprefix("raw_"): v for k, v in e.items() if k.startswith("raw_")} for step, e in run.items()}
+
+
 def leads(run: dict[int, dict], partners: list[dict[int, dict]], key: str, from_step: int) -> list[tuple[int, float, float, float]]:
     """(step, run score, partners' mean, partners' max) in points, at steps every partner has."""
     rows = []

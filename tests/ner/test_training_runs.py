@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from pipeline.evaluation.training_runs import evaluations, leads, summary
+from pipeline.evaluation.training_runs import evaluations, leads, raw_weights, summary
 
 RUNS = Path(__file__).resolve().parents[2] / "docs" / "runs"
 PARTNERS = ["story-dev-PDLAC-lac-char-vectors", "story-dev-S8-lac-seed8"]
@@ -31,3 +31,10 @@ def test_a_run_in_progress_is_read_from_its_stdout(tmp_path):
     rows = leads(run, [partner], "dev_f1_ORG", 1000)
     assert [(step, round(score, 6), avg, top) for step, score, avg, top in rows] == [(1400, 81.4, 80.0, 80.0), (2100, 82.1, 80.0, 80.0)]
     assert summary([]) == {"evaluations": 0}
+
+
+def test_a_weight_averaged_run_is_read_against_its_own_raw_weights():
+    run = {700: {"step": 700, "dev_f1_ORG": 0.85, "raw_dev_f1_ORG": 0.84, "raw_dev_f1": 0.9}}
+    assert raw_weights(run) == {700: {"dev_f1_ORG": 0.84, "dev_f1": 0.9}}
+    [(step, score, raw, _)] = leads(run, [raw_weights(run)], "dev_f1_ORG", 0)
+    assert (step, round(score - raw, 6)) == (700, 1.0)
