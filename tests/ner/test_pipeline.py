@@ -10,6 +10,7 @@ import yaml
 from spacy.tokens import Span
 
 from pipeline.evaluation.ner import evaluate_ner
+from pipeline.evaluation.training_runs import raw_weights
 from pipeline.ner.component import LEXICON_FILE, EntityTagger
 from pipeline.ner.loading import load_ner_pipeline
 from pipeline.ner.msra import read_column_file, to_dataset
@@ -67,8 +68,8 @@ def test_weight_average_scores_and_saves_the_average_and_leaves_training_as_it_w
     files = {"train_file": corpus_dir / "train.txt", "dev_file": corpus_dir / "dev.txt", "progress": False}
     plain = train_ner(tmp_path / "plain", smoke=True, max_steps=12, **files)
     averaged = train_ner(tmp_path / "ema", _config_with(tmp_path, training={"ema_decay": 0.9}), smoke=True, max_steps=12, **files)
-    raw_scores = [{k.removeprefix("raw_"): v for k, v in e.items() if k.startswith("raw_")} for e in averaged.history]
-    assert raw_scores == [{k: v for k, v in e.items() if k.startswith("dev_f1")} for e in plain.history]
+    raw_scores = raw_weights({e["step"]: e for e in averaged.history})
+    assert raw_scores == {e["step"]: {k: v for k, v in e.items() if k.startswith("dev_f1")} for e in plain.history}
     assert averaged.best_dev_f1 == max(e["dev_f1"] for e in averaged.history)
     assert any(e["dev_f1"] != e["raw_dev_f1"] for e in averaged.history)
     saved = evaluate_ner(load_ner_pipeline("spacy", tmp_path / "ema"), corpus_dir / "dev.txt")
