@@ -14,7 +14,9 @@ a model on dev twice:
 It also prints how often a gold mention (2+ characters) is a training entity of its label: for
 train sentences in the other folds, for dev in all of train, and with `--test` for msra_test.txt
 (a property of the data only; nothing is scored on test), and for each model and mode the recall
-of dev mentions (2+ characters) that are training entities of their label ("seen") and of the others.
+of dev mentions (2+ characters) that are training entities of their label ("seen") and of the others,
+and the % of characters and bigrams of train, dev (and test) text outside the model's vocabulary (text
+only; a sign of how new each split's text is to the model).
 With `--config` naming a config whose `data.dev_block` is set, dev is the story split the model
 was trained with (docs/ner-engine.md E).
 
@@ -77,6 +79,20 @@ def recall_by_seen(
     }
 
 
+def unknown_share(vocab, texts: Sequence[Sequence[str]]) -> dict[str, float]:
+    """% of characters and of bigrams that `vocab` maps to `<unk>` (after the model's normalisation)."""
+    from pipeline.ner.bilstm_crf_model import char_bigrams, normalise_chars
+
+    counts: Counter[str] = Counter()
+    for chars in texts:
+        norm = normalise_chars(chars)
+        bigrams = char_bigrams(norm)
+        counts.update(chars=len(norm), bigrams=len(bigrams))
+        counts.update(unknown_chars=sum(c not in vocab.char_index for c in norm))
+        counts.update(unknown_bigrams=sum(b not in vocab.bigram_index for b in bigrams))
+    return {kind: round(100 * counts["unknown_" + kind] / counts[kind], 2) for kind in ("chars", "bigrams")}
+
+
 def main() -> None:
     import spacy
     import torch
@@ -122,8 +138,12 @@ def main() -> None:
     print(json.dumps({"mention_is_training_entity_pct": overlap}))
 
     gold = [tags for _, tags in dev_sentences]
+    texts = {"train": [chars for chars, _ in train], "dev": [chars for chars, _ in dev_sentences]}
+    if args.test:
+        texts["test"] = msra["test"]["tokens"]
     for path in args.models:
         ner = spacy.load(path).get_pipe("ner")
+        print(json.dumps({"model": path, "unknown_pct": {split: unknown_share(ner.vocab, t) for split, t in texts.items()}}))
         for mode, lexicons in (("full", [None] * len(dev)), ("fold", fold_of_dev)):
             encoded = [ner.vocab.encode(chars, lexicon) for (chars, _), lexicon in zip(dev_sentences, lexicons)]
             ids = predict_tag_ids(ner.model, encoded, 256)
