@@ -24,7 +24,9 @@ from pipeline.training.ner import DEFAULT_CONFIG, load_dev_config, msra_splits
 CRF_SCORES = ("transitions", "start", "end")
 
 
-def ensemble_tags(model_dirs: Sequence[str], sentences: Sequence[Sequence[str]], batch_size: int = 256) -> list[list[str]]:
+def ensemble_tags(
+    model_dirs: Sequence[str], sentences: Sequence[Sequence[str]], batch_size: int = 256
+) -> list[list[str]]:
     """BMES tags of each sentence from the summed scores of the models in `model_dirs`."""
     import torch
 

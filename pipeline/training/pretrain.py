@@ -246,14 +246,19 @@ def lac_char_vectors(chars: Iterable[str], cache_dir: str | Path | None = None) 
     """LAC's 128-dimensional input vector of each of `chars` it knows, looked up as LAC looks it up:
     `conf/q2b.dic` folds full-width, traditional and variant forms, `conf/word.dic` (`row<TAB>token`)
     gives the row of `model/word_emb`. That vocabulary also holds about 50,000 words, not looked up here."""
-    with tarfile.open(pypi_data.fetch_distribution(*LAC, _cache(cache_dir, "lac"), LAC_BUILD_CONSTRAINTS)) as sdist:
+    with tarfile.open(lac_sdist(cache_dir)) as sdist:
         table = read_lod_tensor(sdist.extractfile(LAC_MODEL + "model/word_emb").read())
-        row = {token: int(i) for i, token in _lac_dict(sdist, "conf/word.dic").items()}
-        fold = _lac_dict(sdist, "conf/q2b.dic")
+        row = {token: int(i) for i, token in lac_dict(sdist, "conf/word.dic").items()}
+        fold = lac_dict(sdist, "conf/q2b.dic")
     return {c: table[row[fold.get(c, c)]] for c in chars if fold.get(c, c) in row}
 
 
-def _lac_dict(sdist: tarfile.TarFile, member: str) -> dict[str, str]:
+def lac_sdist(cache_dir: str | Path | None = None) -> Path:
+    """The LAC 2.1.2 sdist (fetched once with pip, checksum verified)."""
+    return pypi_data.fetch_distribution(*LAC, _cache(cache_dir, "lac"), LAC_BUILD_CONSTRAINTS)
+
+
+def lac_dict(sdist: tarfile.TarFile, member: str) -> dict[str, str]:
     """The `key<TAB>value` lines of a LAC dictionary file, other lines skipped as LAC skips them
     (not stripped: a key may be a space)."""
     text = sdist.extractfile(LAC_MODEL + member).read().decode("utf-8")
