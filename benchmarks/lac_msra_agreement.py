@@ -31,7 +31,7 @@ import torch
 
 from pipeline.evaluation.ner import predict_spans, score_spans
 from pipeline.ner.msra import Span, tags_to_spans
-from pipeline.training.ner import DEFAULT_CONFIG, load_dev_config, msra_splits
+from pipeline.training.ner import DEFAULT_CONFIG, dev_config_argument, msra_splits
 from pipeline.training.pretrain import LAC_MODEL, lac_dict, lac_sdist, read_lod_tensor
 
 LABELS = ("PER", "LOC", "ORG")
@@ -193,17 +193,15 @@ def main() -> None:
     parser.add_argument(
         "--model", default="models/zh_msra_ner", help="the model whose misses are looked up in LAC's output"
     )
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config whose dev split is scored")
+    parser.add_argument(
+        "--config", type=dev_config_argument, default=str(DEFAULT_CONFIG), help="the config whose dev split is scored"
+    )
     parser.add_argument("--sentences", type=int, help="only the first N dev sentences")
     args = parser.parse_args()
-    try:
-        cfg = load_dev_config(args.config)
-    except ValueError as error:
-        parser.error(str(error))
     from pipeline.ner.loading import load_ner_pipeline
 
     torch.set_num_threads(1)
-    dev = msra_splits(cfg["data"])["dev"]
+    dev = msra_splits(args.config["data"])["dev"]
     rows = range(len(dev) if args.sentences is None else min(args.sentences, len(dev)))
     texts = ["".join(dev["tokens"][i]) for i in rows]
     gold = [tags_to_spans(dev["tags"][i]) for i in rows]

@@ -19,7 +19,7 @@ import json
 from collections.abc import Sequence
 
 from pipeline.evaluation.ner import score_tags
-from pipeline.training.ner import DEFAULT_CONFIG, load_dev_config, msra_splits
+from pipeline.training.ner import DEFAULT_CONFIG, dev_config_argument, msra_splits
 
 CRF_SCORES = ("transitions", "start", "end")
 
@@ -58,16 +58,14 @@ def ensemble_tags(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("models", nargs="+", help="model directories (one gives that model's own score)")
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config whose dev split is scored")
+    parser.add_argument(
+        "--config", type=dev_config_argument, default=str(DEFAULT_CONFIG), help="the config whose dev split is scored"
+    )
     args = parser.parse_args()
-    try:
-        cfg = load_dev_config(args.config)
-    except ValueError as error:
-        parser.error(str(error))
     import torch
 
     torch.set_num_threads(1)
-    dev = msra_splits(cfg["data"])["dev"]
+    dev = msra_splits(args.config["data"])["dev"]
     scores = score_tags(dev["tags"], ensemble_tags(args.models, dev["tokens"])).to_dict()
     for label, value in [("overall", scores["overall"]), *sorted(scores["per_type"].items())]:
         row = {key: round(100 * value[key], 2) for key in ("precision", "recall", "f1")}

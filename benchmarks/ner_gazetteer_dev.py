@@ -40,7 +40,7 @@ from pipeline.training.ner import (
     DEFAULT_CONFIG,
     TAGS,
     build_vocab,
-    load_dev_config,
+    dev_config_argument,
     msra_splits,
 )
 
@@ -102,16 +102,15 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="*", help="model directories trained with the gazetteer (none: shares only)")
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config the models were trained with")
+    parser.add_argument(
+        "--config", type=dev_config_argument, default=str(DEFAULT_CONFIG), help="the config the models were trained with"
+    )
     parser.add_argument("--test", action="store_true", help="also report the mention overlap of msra_test.txt")
     parser.add_argument("--dev-block", type=int, help="override the config's data.dev_block (0: random dev sentences)")
     args = parser.parse_args()
     torch.set_num_threads(1)
 
-    try:
-        cfg = load_dev_config(args.config)
-    except ValueError as error:
-        parser.error(str(error))
+    cfg = args.config
     if args.dev_block is not None:
         cfg["data"]["dev_block"] = args.dev_block or None
     msra = msra_splits(cfg["data"])

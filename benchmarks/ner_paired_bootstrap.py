@@ -19,7 +19,7 @@ import json
 
 from pipeline.evaluation.ner import paired_bootstrap, predict_spans
 from pipeline.ner.msra import Span, tags_to_spans
-from pipeline.training.ner import DEFAULT_CONFIG, load_dev_config, msra_splits
+from pipeline.training.ner import DEFAULT_CONFIG, dev_config_argument, msra_splits
 
 LABELS = ("ORG", "PER", "LOC", None)
 
@@ -35,18 +35,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("model_a", help="the reference model directory")
     parser.add_argument("model_b", help="the model compared with it")
-    parser.add_argument("--config", default=str(DEFAULT_CONFIG), help="the config whose dev split both are scored on")
+    parser.add_argument(
+        "--config", type=dev_config_argument, default=str(DEFAULT_CONFIG), help="the config whose dev split both are scored on"
+    )
     parser.add_argument("--block", type=int, default=25, help="consecutive dev sentences resampled together (25)")
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap samples (2000)")
     args = parser.parse_args()
-    try:
-        cfg = load_dev_config(args.config)
-    except ValueError as error:
-        parser.error(str(error))
     import torch
 
     torch.set_num_threads(1)
-    dev = msra_splits(cfg["data"])["dev"]
+    dev = msra_splits(args.config["data"])["dev"]
     texts = ["".join(chars) for chars in dev["tokens"]]
     gold = [tags_to_spans(tags) for tags in dev["tags"]]
     predicted_a, predicted_b = predict(args.model_a, texts), predict(args.model_b, texts)

@@ -8,6 +8,7 @@ live in `configs/ner/bilstm_crf.yaml`. The best dev checkpoint (strict span F1) 
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import random
@@ -78,6 +79,14 @@ def load_dev_config(path: str | Path = DEFAULT_CONFIG) -> dict[str, Any]:
     if not cfg["data"]["dev_fraction"]:
         raise ValueError(f"{path} holds out no dev (data.dev_fraction 0): give --config of a run with a dev split")
     return cfg
+
+
+def dev_config_argument(path: str) -> dict[str, Any]:
+    """`load_dev_config` as an argparse `type`, so scripts report a config without dev as a usage error."""
+    try:
+        return load_dev_config(path)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def train_ner(

@@ -1,5 +1,6 @@
 """Smoke training of a tiny model, saved and loaded back through `load_ner_pipeline`."""
 
+import argparse
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from pipeline.ner.component import LEXICON_FILE, EntityTagger
 from pipeline.ner.loading import load_ner_pipeline
 from pipeline.ner.msra import read_column_file, to_dataset
 from pipeline.training import ner as training_ner
-from pipeline.training.ner import DEFAULT_CONFIG, train_ner
+from pipeline.training.ner import DEFAULT_CONFIG, dev_config_argument, train_ner
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,17 @@ def _config_with(tmp_path: Path, data: dict | None = None, training: dict | None
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def test_dev_scoring_scripts_refuse_a_config_without_dev(tmp_path):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", type=dev_config_argument)
+    assert parser.parse_args(["--config", str(DEFAULT_CONFIG)]).config["data"]["dev_fraction"] == 0.1
+    no_dev = str(_config_with(tmp_path, data={"dev_fraction": 0}))
+    with pytest.raises(argparse.ArgumentTypeError, match="holds out no dev"):
+        dev_config_argument(no_dev)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--config", no_dev])
 
 
 def test_weight_average_scores_and_saves_the_average_and_leaves_training_as_it_was(corpus_dir, tmp_path):
