@@ -5,8 +5,8 @@ full lexical analyser learnt on Baidu's data: two BiGRU layers and a CRF over 49
 PER, LOC and ORG. Running it needs PaddlePaddle; this script runs the same network in torch from
 the sdist's parameter files (read with numpy), with LAC's own input: its dictionary cut
 (`conf/small_seg.dic`, LAC's `Segment.fast_cut`), words in its vocabulary as one token and the rest
-as characters, folded by `conf/q2b.dic`. Its output matches LAC's documented example
-(百度/ORG 是/v 一家/m 高科技/n 公司/n).
+as characters, folded by `conf/q2b.dic`. Before scoring it checks that it repeats the example of
+LAC's README (百度/ORG 是/v 一家/m 高科技/n 公司/n).
 
 Printed, one JSON line each: LAC's PER / LOC / ORG spans scored against story dev's gold (how
 close LAC's conventions are to MSRA's), `--model`'s scores, and per label how many of the
@@ -36,6 +36,8 @@ from pipeline.training.pretrain import LAC_MODEL, lac_dict, lac_sdist, read_lod_
 
 LABELS = ("PER", "LOC", "ORG")
 LATIN_OR_DIGIT = re.compile("[a-zA-Z0-9]")
+#: LAC's README example, as LAC itself tags it: the port must repeat it before anything is scored
+LAC_EXAMPLE = ("百度是一家高科技公司", [("百度", "ORG"), ("是", "v"), ("一家", "m"), ("高科技", "n"), ("公司", "n")])
 
 
 class LacGRU:
@@ -153,6 +155,16 @@ class LacTagger:
             tags += [tag] + [tag[:-2] + "-I"] * (length - 1)
         return tags
 
+    def words(self, text: str) -> list[tuple[str, str]]:
+        """(word, tag) pairs as LAC prints them."""
+        out: list[tuple[str, str]] = []
+        for char, tag in zip(text, self.tag(text), strict=True):
+            if tag.endswith("-B") or not out:
+                out.append((char, tag[:-2]))
+            else:
+                out[-1] = (out[-1][0] + char, tag[:-2])
+        return out
+
     def spans(self, text: str) -> list[Span]:
         """LAC's PER / LOC / ORG words as (start, end, label)."""
         spans: list[Span] = []
@@ -206,6 +218,8 @@ def main() -> None:
     texts = ["".join(dev["tokens"][i]) for i in rows]
     gold = [tags_to_spans(dev["tags"][i]) for i in rows]
     tagger = LacTagger()
+    if tagger.words(LAC_EXAMPLE[0]) != LAC_EXAMPLE[1]:
+        raise SystemExit(f"the LAC port does not repeat LAC's own example: {tagger.words(LAC_EXAMPLE[0])}")
     lac = [tagger.spans(text) for text in texts]
     model = predict_spans(load_ner_pipeline("spacy", args.model), texts)
     print(json.dumps({"sentences": len(texts), **scores_row("LAC 2.1.2", gold, lac)}))
