@@ -136,6 +136,8 @@ class LacTagger:
 
     @torch.inference_mode()
     def tag(self, text: str) -> list[str]:
+        if not text:
+            return []
         ids, lengths = self._ids(text)
         x = self.embedding[torch.tensor(ids)]
         for forward, backward in self.layers:
@@ -168,13 +170,12 @@ class LacTagger:
     def spans(self, text: str) -> list[Span]:
         """LAC's PER / LOC / ORG words as (start, end, label)."""
         spans: list[Span] = []
-        for i, tag in enumerate(self.tag(text) if text else []):
-            label, position = tag[:-2], tag[-1]
-            if position == "B" or not spans or spans[-1][1] != i or spans[-1][2] != label:
-                spans.append((i, i + 1, label))
-            else:
-                spans[-1] = (spans[-1][0], i + 1, label)
-        return [s for s in spans if s[2] in LABELS]
+        start = 0
+        for word, label in self.words(text):
+            if label in LABELS:
+                spans.append((start, start + len(word), label))
+            start += len(word)
+        return spans
 
 
 def complement(gold: list[list[Span]], model: list[list[Span]], lac: list[list[Span]], label: str) -> dict[str, int]:
@@ -214,9 +215,9 @@ def main() -> None:
 
     torch.set_num_threads(1)
     dev = msra_splits(args.config["data"])["dev"]
-    rows = range(len(dev) if args.sentences is None else min(args.sentences, len(dev)))
-    texts = ["".join(dev["tokens"][i]) for i in rows]
-    gold = [tags_to_spans(dev["tags"][i]) for i in rows]
+    n = len(dev) if args.sentences is None else args.sentences
+    texts = ["".join(chars) for chars in dev["tokens"][:n]]
+    gold = [tags_to_spans(tags) for tags in dev["tags"][:n]]
     tagger = LacTagger()
     if tagger.words(LAC_EXAMPLE[0]) != LAC_EXAMPLE[1]:
         raise SystemExit(f"the LAC port does not repeat LAC's own example: {tagger.words(LAC_EXAMPLE[0])}")
