@@ -1,9 +1,10 @@
 """How far does more of the same model go? Story-dev F1 of a product of experts of BiLSTM-CRF models.
 
 Each model encodes the dev sentences with its own vocabulary and lexicon; their emission scores
-and their CRF transition, start and end scores are summed and decoded in one Viterbi pass. An
-ensemble of N models costs N times the NER time, so it cannot ship under the 20,000 chars/s
-target; it measures the ceiling of this model family on story dev (docs/ner-engine.md L, O).
+and their CRF transition, start and end scores are summed and decoded in one Viterbi pass (the
+`bilstm_crf_ensemble_ner` component of `pipeline.ner.ensemble`, here on whole sentences). An
+ensemble of N models costs N times the NER time, so it cannot be the default under the 20,000
+chars/s target; it measures the ceiling of this model family on story dev (docs/ner-engine.md L, O).
 Scored on the dev split of `--config`, one JSON line per label; test is never read.
 
 Run from the repository root (one thread, about 40 seconds per model):
@@ -14,45 +15,28 @@ Run from the repository root (one thread, about 40 seconds per model):
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 from collections.abc import Sequence
 
 from pipeline.evaluation.ner import score_tags
 from pipeline.training.ner import DEFAULT_CONFIG, dev_config_argument, msra_splits
 
-CRF_SCORES = ("transitions", "start", "end")
-
 
 def ensemble_tags(
     model_dirs: Sequence[str], sentences: Sequence[Sequence[str]], batch_size: int = 256
 ) -> list[list[str]]:
-    """BMES tags of each sentence from the summed scores of the models in `model_dirs`."""
-    import torch
-
-    from pipeline.ner.bilstm_crf_model import make_batch
+    """BMES tags of each sentence from the summed scores of the models in `model_dirs`
+    (`pipeline.ner.ensemble`); one model tags alone."""
+    from pipeline.ner.ensemble import EnsembleNer
     from pipeline.ner.loading import load_ner_pipeline
 
-    components = [load_ner_pipeline("spacy", path).get_pipe("ner") for path in model_dirs]
-    tags = components[0].vocab.tags
-    if any(c.vocab.tags != tags for c in components):
-        raise SystemExit("the models do not share one tag set")
-    crf = copy.deepcopy(components[0].model.crf)
-    with torch.no_grad():
-        for name in CRF_SCORES:
-            getattr(crf, name).copy_(sum(getattr(c.model.crf, name) for c in components))
-    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
-    result: list[list[str]] = [[] for _ in sentences]
-    with torch.inference_mode():
-        for c in components:
-            c.model.eval()
-        for k in range(0, len(order), batch_size):
-            chunk = order[k : k + batch_size]
-            batches = [make_batch([c.vocab.encode(sentences[i]) for i in chunk]) for c in components]
-            emissions = sum(c.model.emissions(b) for c, b in zip(components, batches, strict=True))
-            for i, path in zip(chunk, crf.decode(emissions, batches[0].mask), strict=True):
-                result[i] = [tags[t] for t in path]
-    return result
+    members = [load_ner_pipeline("spacy", path).get_pipe("ner") for path in model_dirs]
+    tagger = members[0]
+    if len(members) > 1:
+        tagger = EnsembleNer("ner")
+        tagger.set_members(members)
+    tagger.batch_size = batch_size
+    return tagger.predict_tags([list(s) for s in sentences])
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ only when a model is built or read from disk.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import NamedTuple
@@ -278,13 +278,49 @@ def _padded(rows: Sequence[Sequence[int]], width: int) -> torch.Tensor:
     return torch.tensor([[*row, *[0] * (width - len(row))] for row in rows], dtype=torch.long)
 
 
+def length_sorted_chunks(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
+    """Indices of the non-empty sentences, sorted by length and cut into batches, so little is padded."""
+    order = sorted((i for i, n in enumerate(lengths) if n), key=lengths.__getitem__)
+    for k in range(0, len(order), batch_size):
+        yield order[k : k + batch_size]
+
+
 def predict_tag_ids(model: BiLSTMCRF, encoded: Sequence[Encoded], batch_size: int) -> list[list[int]]:
     """Viterbi tag ids for encoded sentences, in input order; batches are length-sorted."""
     model.eval()
-    order = sorted((i for i, e in enumerate(encoded) if e.chars), key=lambda i: len(encoded[i].chars))
     result: list[list[int]] = [[] for _ in encoded]
-    for k in range(0, len(order), batch_size):
-        chunk = order[k : k + batch_size]
+    for chunk in length_sorted_chunks([len(e.chars) for e in encoded], batch_size):
         for i, path in zip(chunk, model.predict(make_batch([encoded[i] for i in chunk]))):
             result[i] = path
     return result
+
+
+class ProductOfExperts(nn.Module):
+    """Several BiLSTM-CRF models over one tag set, decoded as one model.
+
+    Their emission scores and their CRF transition, start and end scores are summed and decoded in
+    one Viterbi pass. Each member reads a sentence through its own vocabulary and lexicon, so
+    members trained with other seeds or vocabularies combine. N members cost N times the encoding.
+    """
+
+    def __init__(self, members: Sequence[BiLSTMCRF], tags: Sequence[str]) -> None:
+        super().__init__()
+        if len(members) < 2:
+            raise ValueError(f"a product of experts needs two or more models, got {len(members)}")
+        self.members = nn.ModuleList(members)
+        self.crf = CRF(tags)
+        with torch.no_grad():
+            for name in ("transitions", "start", "end"):
+                getattr(self.crf, name).copy_(sum(getattr(m.crf, name) for m in members))
+
+    @torch.inference_mode()
+    def predict_tag_ids(self, encoded: Sequence[Sequence[Encoded]], batch_size: int) -> list[list[int]]:
+        """Tag ids per sentence, in input order; `encoded[i][m]` is sentence i in member m's vocabulary."""
+        self.eval()
+        result: list[list[int]] = [[] for _ in encoded]
+        for chunk in length_sorted_chunks([len(e[0].chars) for e in encoded], batch_size):
+            batches = [make_batch([encoded[i][m] for i in chunk]) for m in range(len(self.members))]
+            emissions = sum(m.emissions(b) for m, b in zip(self.members, batches, strict=True))
+            for i, path in zip(chunk, self.crf.decode(emissions, batches[0].mask), strict=True):
+                result[i] = path
+        return result

@@ -69,28 +69,18 @@ class EntityTagger:
         raise NotImplementedError
 
 
-class BiLSTMCRFNer(EntityTagger):
-    """Sets `doc.ents` (ORG/PER/LOC) from a character BiLSTM-CRF, one token per character.
-
-    Docs are cut into sentence-like segments of at most `max_length` tokens, the way the
-    training data is cut, and segments from a group of docs are batched together by length.
+class SegmentTagger(EntityTagger):
+    """Base of the character taggers: docs are cut into sentence-like segments of at most
+    `max_length` tokens, the way the training data is cut, and segments from a group of docs are
+    tagged together. Subclasses implement `predict_tags`.
     """
 
     def __init__(self, name: str, batch_size: int = 128, max_length: int = 150) -> None:
         self.name = name
         self.batch_size = batch_size
         self.max_length = max_length
-        self.model: BiLSTMCRF | None = None
-        self.vocab: Vocab | None = None
-        self.model_cfg: ModelConfig | None = None
-
-    def set_model(self, model: BiLSTMCRF, vocab: Vocab, cfg: ModelConfig) -> None:
-        """Attach a trained model (used by training and by `from_disk`)."""
-        self.model, self.vocab, self.model_cfg = model.eval(), vocab, cfg
 
     def _spans(self, docs: list[Doc]) -> list[list[Span]]:
-        if self.model is None or self.vocab is None:
-            raise ValueError(f"component {self.name!r} has no model: train it or load it from disk")
         words = [[t.text for t in doc] for doc in docs]
         segments = [(d, s, e) for d, w in enumerate(words) for s, e in self._segments(w)]
         texts = [words[d][s:e] for d, s, e in segments]
@@ -111,9 +101,29 @@ class BiLSTMCRFNer(EntityTagger):
             yield start, len(words)
 
     def predict_tags(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BMES tag strings for token sequences."""
+        raise NotImplementedError
+
+
+class BiLSTMCRFNer(SegmentTagger):
+    """Sets `doc.ents` (ORG/PER/LOC) from a character BiLSTM-CRF, one token per character."""
+
+    def __init__(self, name: str, batch_size: int = 128, max_length: int = 150) -> None:
+        super().__init__(name, batch_size, max_length)
+        self.model: BiLSTMCRF | None = None
+        self.vocab: Vocab | None = None
+        self.model_cfg: ModelConfig | None = None
+
+    def set_model(self, model: BiLSTMCRF, vocab: Vocab, cfg: ModelConfig) -> None:
+        """Attach a trained model (used by training and by `from_disk`)."""
+        self.model, self.vocab, self.model_cfg = model.eval(), vocab, cfg
+
+    def predict_tags(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tag string sequences for token sequences, sorted by length so batches pad little."""
         from pipeline.ner.bilstm_crf_model import predict_tag_ids
 
+        if self.model is None or self.vocab is None:
+            raise ValueError(f"component {self.name!r} has no model: train it or load it from disk")
         ids = predict_tag_ids(self.model, [self.vocab.encode(s) for s in sentences], self.batch_size)
         return [[self.vocab.tags[i] for i in seq] for seq in ids]
 

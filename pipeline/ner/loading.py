@@ -11,6 +11,7 @@ from pathlib import Path
 from spacy.language import Language
 
 import pipeline.ner.component  # noqa: F401  (registers the bilstm_crf_ner factory for spacy.load)
+import pipeline.ner.ensemble  # noqa: F401  (registers bilstm_crf_ensemble_ner)
 from pipeline.resources import models_dir
 
 DEFAULT_MODEL = models_dir() / "zh_msra_ner"
