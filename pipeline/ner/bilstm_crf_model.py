@@ -305,8 +305,6 @@ class ProductOfExperts(nn.Module):
 
     def __init__(self, members: Sequence[BiLSTMCRF], tags: Sequence[str]) -> None:
         super().__init__()
-        if len(members) < 2:
-            raise ValueError(f"a product of experts needs two or more models, got {len(members)}")
         self.members = nn.ModuleList(members)
         self.crf = CRF(tags)
         with torch.no_grad():

@@ -45,6 +45,8 @@ class EnsembleNer(SegmentTagger):
         """Combine trained components; they must share one tag set (same labels, same order)."""
         from pipeline.ner.bilstm_crf_model import ProductOfExperts
 
+        if len(members) < 2:
+            raise ValueError(f"an ensemble needs two or more models, got {len(members)}")
         untrained = [m.name for m in members if m.model is None or m.vocab is None]
         if untrained:
             raise ValueError(f"ensemble members without a model: {', '.join(untrained)}")
@@ -89,8 +91,6 @@ def build_ensemble(model_dirs: Sequence[str | Path], name: str) -> Language:
 
     from pipeline.ner.loading import load_ner_pipeline
 
-    if len(model_dirs) < 2:
-        raise ValueError(f"an ensemble needs two or more models, got {len(model_dirs)}")
     members, ids = [], []
     for model in model_dirs:
         nlp = load_ner_pipeline("spacy", model)
