@@ -85,13 +85,14 @@ class EnsembleNer(SegmentTagger):
 def build_ensemble(model_dirs: Sequence[str | Path], name: str) -> Language:
     """A pipeline whose `ner` combines the `ner` components of the model folders (or packages) given.
 
-    The meta lists the members as `name-version` so that output records say what ran.
+    Output records name the ensemble (`name`); its `meta.json` lists each member as `name-version`
+    with the folder or package it came from, since seeds of one recipe share a name and version.
     """
     import spacy
 
     from pipeline.ner.loading import load_ner_pipeline
 
-    members, ids = [], []
+    members, ids, sources = [], [], []
     for model in model_dirs:
         nlp = load_ner_pipeline("spacy", model)
         component = nlp.get_pipe("ner") if "ner" in nlp.pipe_names else None
@@ -99,6 +100,7 @@ def build_ensemble(model_dirs: Sequence[str | Path], name: str) -> Language:
             raise ValueError(f"{model}: no bilstm_crf_ner component named 'ner', so it cannot join an ensemble")
         members.append(component)
         ids.append(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}")
+        sources.append(str(model))
     ensemble = spacy.blank("zh")
     ensemble.add_pipe(ENSEMBLE_FACTORY, name="ner").set_members(members)
     ensemble.meta.update(
@@ -106,5 +108,5 @@ def build_ensemble(model_dirs: Sequence[str | Path], name: str) -> Language:
         description=f"product of experts of {len(ids)} BiLSTM-CRF NER models: {', '.join(ids)}",
         license="see each member's model card",
     )
-    ensemble.meta["members"] = ids
+    ensemble.meta["members"] = [{"model": i, "source": s} for i, s in zip(ids, sources, strict=True)]
     return ensemble

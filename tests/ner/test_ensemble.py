@@ -74,7 +74,8 @@ def test_built_ensemble_saves_loads_and_runs_in_the_ner_stage(tiny_model, corpus
     built.to_disk(tmp_path / "zh_tiny_x2")
     assert sorted(p.name for p in (tmp_path / "zh_tiny_x2" / "ner").iterdir()) == ["member0", "member1"]
     loaded = load_ner_pipeline("spacy", tmp_path / "zh_tiny_x2")
-    assert loaded.meta["name"] == "zh_tiny_x2" and loaded.meta["members"] == ["zh_msra_ner-0.7.0"] * 2
+    assert loaded.meta["name"] == "zh_tiny_x2"
+    assert loaded.meta["members"] == [{"model": "zh_msra_ner-0.7.0", "source": str(tiny_model)}] * 2
     single = spacy.load(tiny_model)
     ents = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in loaded.pipe(TEXTS, batch_size=2)]
     assert ents == [[(e.start_char, e.end_char, e.label_) for e in single(t).ents] for t in TEXTS]
@@ -90,7 +91,8 @@ def test_cli_builds_an_ensemble_and_refuses_one_model(tiny_model, tmp_path):
     out = tmp_path / "pair"
     result = CliRunner().invoke(app, ["train", "ensemble", str(tiny_model), str(tiny_model), "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert json.loads((out / "meta.json").read_text(encoding="utf-8"))["members"] == ["zh_msra_ner-0.7.0"] * 2
+    members = json.loads((out / "meta.json").read_text(encoding="utf-8"))["members"]
+    assert [m["model"] for m in members] == ["zh_msra_ner-0.7.0"] * 2 and all(m["source"] for m in members)
     again = CliRunner().invoke(app, ["train", "ensemble", str(tiny_model), str(tiny_model), "--output", str(out)])
     assert again.exit_code == 2 and "not empty" in again.output
     alone = CliRunner().invoke(app, ["train", "ensemble", str(tiny_model), "--output", str(tmp_path / "one")])
