@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny synthetic char-tag corpus, so tests need neither network nor MSRA."""
+"""Shared fixtures: a tiny synthetic char-tag corpus and a smoke model trained on it, so tests need
+neither network nor MSRA."""
 
 import random
 from pathlib import Path
@@ -40,3 +41,16 @@ def corpus_dir(tmp_path_factory) -> Path:
     make_corpus(root / "train_bio.tsv", 300, seed=1, scheme="BIO", sep="\t")
     make_corpus(root / "dev_bio.tsv", 40, seed=2, scheme="BIO", sep="\t")
     return root
+
+
+@pytest.fixture(scope="session")
+def tiny_model(corpus_dir, tmp_path_factory) -> Path:
+    """A smoke-sized model trained once on the synthetic corpus; tests load it, never change the folder."""
+    from pipeline.training.ner import train_ner
+
+    out = tmp_path_factory.mktemp("model") / "zh_tiny"
+    result = train_ner(
+        out, smoke=True, train_file=corpus_dir / "train.txt", dev_file=corpus_dir / "dev.txt", progress=False
+    )
+    assert result.history and 0.0 <= result.best_dev_f1 <= 1.0
+    return out

@@ -14,17 +14,9 @@ from pipeline.ner.ensemble import EnsembleNer, build_ensemble
 from pipeline.ner.loading import load_ner_pipeline
 from pipeline.resources import configs_dir
 from pipeline.stages.ner import build_ner_pipeline
-from pipeline.training.ner import train_ner
 from pipeline.training.retrain import load_base
 
 TEXTS = ["张伟在河南省考察国务院扶贫办。", "", "河南日报派李娜到兰考县调研", "长" * 400, "北京的县扶贫办召开会议，王芳主持。"]
-
-
-@pytest.fixture(scope="module")
-def tiny_model(corpus_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("model") / "zh_tiny"
-    train_ner(out, smoke=True, train_file=corpus_dir / "train.txt", dev_file=corpus_dir / "dev.txt", progress=False)
-    return out
 
 
 def _member(path, scale: float = 1.0, reseed: int | None = None):

@@ -19,16 +19,6 @@ from pipeline.training import ner as training_ner
 from pipeline.training.ner import DEFAULT_CONFIG, dev_config_argument, train_ner
 
 
-@pytest.fixture(scope="module")
-def tiny_model(corpus_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("model") / "zh_tiny"
-    result = train_ner(
-        out, smoke=True, train_file=corpus_dir / "train.txt", dev_file=corpus_dir / "dev.txt", progress=False
-    )
-    assert result.history and 0.0 <= result.best_dev_f1 <= 1.0
-    return out
-
-
 def test_smoke_model_round_trips_and_tags_in_pipe(tiny_model):
     nlp = load_ner_pipeline("spacy", tiny_model)
     assert nlp.pipe_names == ["ner"]
